@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// InboundKind says what a customer's inbound message is.
+type InboundKind string
+
+// Kinds of inbound customer messages, channel-neutral.
+const (
+	InboundText        InboundKind = "text"
+	InboundImage       InboundKind = "image"
+	InboundVoice       InboundKind = "voice"
+	InboundSubscribe   InboundKind = "subscribe"
+	InboundUnsubscribe InboundKind = "unsubscribe"
+	InboundClick       InboundKind = "click" // a menu button; EventKey holds the menu key
+	InboundScan        InboundKind = "scan"
+	InboundOther       InboundKind = "other" // anything else: acknowledged, kept in the log
+)
+
+// Menu keys an operator installs in the official account's menu (see README).
+const (
+	MenuKeyReport    = "HOTLINE_REPORT"
+	MenuKeyProgress  = "HOTLINE_PROGRESS"
+	MenuKeyComplaint = "HOTLINE_COMPLAINT"
+)
+
+// Inbound is one message or event from a customer, as the adapter parsed it.
+type Inbound struct {
+	Channel  string      // "wechat"
+	From     string      // the customer's id on the channel (WeChat openid)
+	Key      string      // dedupe key: the same for every retry of one message
+	Kind     InboundKind //
+	Text     string      // text messages
+	MediaID  string      // image and voice
+	EventKey string      // click and subscribe/scan (qrscene_…)
+	MenuID   string      // a tap on a tap-to-answer menu option (bizmsgmenuid)
+	SentAt   time.Time   // the channel's CreateTime
+}
+
+// Menu is a set of tap-to-answer choices (WeChat msgmenu).
+type Menu struct {
+	Head  string
+	Items []MenuItem
+	Tail  string
+}
+
+// MenuItem is one choice of a Menu. ID comes back as Inbound.MenuID.
+type MenuItem struct {
+	ID      string
+	Content string
+}
+
+// Reply is one message to a customer. When Menu is set, Text is the plain
+// fallback that carries the same choices as numbers.
+type Reply struct {
+	Text string
+	Menu *Menu
+}
+
+// TemplateMessage is the fallback for a notice when the channel's
+// free-messaging window is closed (WeChat template message).
+type TemplateMessage struct {
+	Kind        string            // which configured template: "ticket", "survey", …
+	Fields      map[string]string // field name → value, each short
+	URL         string            // optional link
+	ClientMsgID string            // makes a resend harmless
+}
+
+// Notice is a message the bot pushes to a customer outside a passive reply.
+type Notice struct {
+	Reply
+	Template *TemplateMessage // used when Reply cannot be delivered (window closed); nil: no fallback
+}
+
+// CustomerMessenger pushes messages to customers on their channel.
+type CustomerMessenger interface {
+	Notify(ctx context.Context, to string, n Notice) error
+}
+
+// ErrUnreachable means the channel refused the message for good (the
+// customer unsubscribed, or the window is closed and no fallback exists).
+var ErrUnreachable = errors.New("customer unreachable on the channel")

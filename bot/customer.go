@@ -1,0 +1,32 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Customer is a person who writes to the official account, with the
+// details they gave last time, so they are confirmed rather than asked.
+type Customer struct {
+	ID         int64      `db:"id"`
+	Channel    string     `db:"channel"`
+	OpenID     string     `db:"open_id"`
+	UnitName   string     `db:"unit_name"`
+	Name       string     `db:"name"`
+	Phone      string     `db:"phone"`
+	Room       string     `db:"room"`
+	Subscribed bool       `db:"subscribed"`
+	LastSeenAt *time.Time `db:"last_seen_at"`
+	CreatedAt  time.Time  `db:"created_at"`
+	UpdatedAt  time.Time  `db:"updated_at"`
+}
+
+// CustomerStore keeps customers.
+type CustomerStore interface {
+	// Customer loads one; ErrNotFound when the channel id is new.
+	Customer(ctx context.Context, channel, openID string) (*Customer, error)
+	// SaveCustomer inserts or updates by (channel, open id) and fills c.ID.
+	SaveCustomer(ctx context.Context, c *Customer) error
+	// SetSubscribed records a follow or an unfollow.
+	SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error
+}

@@ -1,0 +1,25 @@
+package bot
+
+import "errors"
+
+// Errors the stores map their failures to, once, at their edge.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// UserError is an error whose Message is safe to show to the customer or
+// the engineer who caused it; Err carries the detail for the log.
+type UserError struct {
+	Message string
+	Err     error
+}
+
+func (e *UserError) Error() string {
+	if e.Err == nil {
+		return e.Message
+	}
+	return e.Message + ": " + e.Err.Error()
+}
+
+func (e *UserError) Unwrap() error { return e.Err }

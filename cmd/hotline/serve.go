@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hotline-desk/hotline/adapters/web"
+)
+
+// shutdownGrace is how long in-flight requests get to finish on SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "serve", "serve\n\nMigrates the database, then serves /wechat, /telegram, /healthz, /readyz\nand /metrics on HOTLINE_HTTP_ADDR. With no HOTLINE_DATABASE_URL or\nHOTLINE_REDIS_URL it uses embedded stores under HOTLINE_DATA_DIR.\nStops gracefully on SIGTERM or SIGINT.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(env.stdout, cfg.LogLevel)
+	b, err := openBackends(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if err := b.db.Migrate(ctx, log); err != nil {
+		return err
+	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := web.New(registry, []web.Checker{
+		{Name: "database", Ping: b.db.Ping},
+		{Name: "redis", Ping: b.redis.Ping},
+	})
+	return serveHTTP(ctx, cfg.HTTPAddr, mux, log)
+}
+
+// serveHTTP listens until ctx ends, then lets in-flight requests finish.
+func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return &envError{"HOTLINE_HTTP_ADDR", fmt.Sprintf("cannot listen on %s: %v", addr, err)}
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("version", versionString()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

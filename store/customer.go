@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot"
+)
+
+const customerColumns = `id, channel, open_id, unit_name, name, phone, room, subscribed, last_seen_at, created_at, updated_at`
+
+// Customer implements bot.CustomerStore.
+func (db *DB) Customer(ctx context.Context, channel, openID string) (*bot.Customer, error) {
+	var c bot.Customer
+	err := db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE channel = $1 AND open_id = $2`, channel, openID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return &c, nil
+}
+
+// SaveCustomer implements bot.CustomerStore.
+func (db *DB) SaveCustomer(ctx context.Context, c *bot.Customer) error {
+	now := utc(c.UpdatedAt)
+	err := db.QueryRowxContext(ctx, `INSERT INTO customers
+		(channel, open_id, unit_name, name, phone, room, subscribed, last_seen_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		ON CONFLICT (channel, open_id) DO UPDATE SET unit_name = excluded.unit_name, name = excluded.name,
+			phone = excluded.phone, room = excluded.room, last_seen_at = excluded.last_seen_at,
+			updated_at = excluded.updated_at
+		RETURNING id, created_at`,
+		c.Channel, c.OpenID, c.UnitName, c.Name, c.Phone, c.Room, c.Subscribed, utcPtr(c.LastSeenAt), now,
+	).Scan(&c.ID, &c.CreatedAt)
+	return mapError(err)
+}
+
+// SetSubscribed implements bot.CustomerStore; an unfollow by someone never
+// seen before is recorded too.
+func (db *DB) SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO customers (channel, open_id, subscribed, last_seen_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $4, $4)
+		ON CONFLICT (channel, open_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
+		channel, openID, subscribed, utc(at))
+	return mapError(err)
+}

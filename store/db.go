@@ -1,0 +1,143 @@
+// Package store keeps Hotline's records in PostgreSQL (or, for trials and
+// small single-node installs, an embedded SQLite file) and its fast state in
+// Redis (or an embedded in-process Redis-compatible server).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"  // PostgreSQL driver
+	_ "modernc.org/sqlite" // embedded SQLite driver, pure Go
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// The two engines the same store code runs on.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is the relational store. The same queries run on both dialects: they
+// use $n parameters (SQLite accepts them), RETURNING and ON CONFLICT, and
+// bind every time in UTC so SQLite's text timestamps compare correctly.
+type DB struct {
+	*sqlx.DB
+	Dialect Dialect
+}
+
+// OpenPostgres connects to PostgreSQL. The URL must be postgres:// or
+// postgresql://; a missing sslmode is an error, because lib/pq's default
+// (require) fails against a local server with a confusing message.
+func OpenPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	if err := checkPostgresURL(rawURL); err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open("postgres", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pingWithin(ctx, db, 5*time.Second); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	return &DB{DB: db, Dialect: Postgres}, nil
+}
+
+func checkPostgresURL(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("not a URL: %v", strings.TrimPrefix(err.Error(), "parse "))
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("scheme must be postgres://, got %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("no host in the URL")
+	}
+	if u.Query().Get("sslmode") == "" {
+		return errors.New("sslmode missing: add ?sslmode=disable (local) or ?sslmode=verify-full")
+	}
+	return nil
+}
+
+// OpenEmbedded opens (creating when needed) the SQLite file under dir.
+func OpenEmbedded(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(dir, "hotline.db")
+	// WAL lets readers run beside the one writer; busy_timeout makes
+	// concurrent writers wait for each other instead of failing.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	db, err := sqlx.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open embedded database: %w", err)
+	}
+	// One connection: SQLite has one writer, and a single connection turns
+	// lock contention into plain queueing.
+	db.SetMaxOpenConns(1)
+	if err := pingWithin(ctx, db, 5*time.Second); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("embedded database %s: %w", path, err)
+	}
+	return &DB{DB: db, Dialect: SQLite}, nil
+}
+
+func pingWithin(ctx context.Context, db *sqlx.DB, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return db.PingContext(ctx)
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.PingContext(ctx)
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// utc binds a time in UTC (see DB).
+func utc(t time.Time) time.Time { return t.UTC() }
+
+// utcPtr binds an optional time in UTC, or NULL.
+func utcPtr(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// nullTime turns a scanned optional time into a pointer.
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time
+	return &v
+}

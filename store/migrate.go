@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate applies every embedded migration not yet applied. On PostgreSQL a
+// session advisory lock makes concurrent starters wait for each other, so
+// two replicas starting together apply the schema once. SQLite is one file
+// with one writer and needs no lock beyond its own.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
+	p, err := db.migrator()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", slog.String("file", r.Source.Path), slog.Duration("took", r.Duration))
+	}
+	return nil
+}
+
+func (db *DB) migrator() (*goose.Provider, error) {
+	fsys, err := fs.Sub(migrations, "migrations/"+string(db.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	if db.Dialect == SQLite {
+		return goose.NewProvider(goose.DialectSQLite3, db.DB.DB, fsys)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, db.DB.DB, fsys, goose.WithSessionLocker(locker))
+}

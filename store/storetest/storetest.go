@@ -1,0 +1,122 @@
+// Package storetest gives tests real stores: a fresh PostgreSQL schema, a
+// fresh embedded database, and a Redis key prefix of their own, all removed
+// when the test ends. PostgreSQL and Redis must be running (.ci/run starts
+// them); a test fails, not skips, when they are not.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/hotline-desk/hotline/store"
+)
+
+// PostgresURL is the server tests use: HOTLINE_TEST_DATABASE_URL, or the
+// local one of README's quick start.
+func PostgresURL() string {
+	if u := os.Getenv("HOTLINE_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// RedisURL is the server tests use: HOTLINE_TEST_REDIS_URL or the local one.
+func RedisURL() string {
+	if u := os.Getenv("HOTLINE_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// Name returns a random name for a schema or key prefix.
+func Name(prefix string) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// PostgresSchemaURL creates an empty schema and returns a URL whose
+// connections use it; the schema is dropped after the test.
+func PostgresSchemaURL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := store.OpenPostgres(ctx, PostgresURL())
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	schema := Name("t_")
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	u, _ := url.Parse(PostgresURL())
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Postgres opens a migrated database in a fresh schema.
+func Postgres(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.OpenPostgres(context.Background(), PostgresSchemaURL(t))
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	migrate(t, db)
+	return db
+}
+
+// SQLite opens a migrated embedded database in a temporary directory.
+func SQLite(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.OpenEmbedded(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatalf("sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	migrate(t, db)
+	return db
+}
+
+// Each runs f once per dialect, as subtests named postgres and sqlite.
+func Each(t *testing.T, f func(t *testing.T, db *store.DB)) {
+	t.Run("postgres", func(t *testing.T) { f(t, Postgres(t)) })
+	t.Run("sqlite", func(t *testing.T) { f(t, SQLite(t)) })
+}
+
+func migrate(t testing.TB, db *store.DB) {
+	t.Helper()
+	if err := db.Migrate(context.Background(), slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+}
+
+// Redis connects to the real Redis and returns key builders under a prefix
+// of the test's own; every key under it is deleted after the test.
+func Redis(t testing.TB) (*store.Redis, store.Keys) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := store.OpenRedis(ctx, RedisURL())
+	if err != nil {
+		t.Fatalf("redis: %v", err)
+	}
+	keys := store.Keys{Prefix: store.KeyPrefix + Name("test") + ":"}
+	t.Cleanup(func() {
+		iter := r.Scan(context.Background(), 0, keys.Prefix+"*", 1000).Iterator()
+		for iter.Next(context.Background()) {
+			r.Del(context.Background(), iter.Val())
+		}
+		r.Close()
+	})
+	return r, keys
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/sla"
+)
+
+// UnitKey is how unit names are matched: no spaces, lower case, full-width
+// letters and digits folded, so "大庆市 住房公积金管理中心" finds its unit.
+func UnitKey(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if r >= '！' && r <= '～' { // full-width ASCII
+			r -= 0xFEE0
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+type unitRow struct {
+	ID    int64          `db:"id"`
+	Name  string         `db:"name"`
+	Plan  string         `db:"plan"`
+	Start sql.NullString `db:"service_start"`
+	End   sql.NullString `db:"service_end"`
+}
+
+// Unit implements bot.UnitStore.
+func (db *DB) Unit(ctx context.Context, name string) (*bot.Unit, error) {
+	var r unitRow
+	err := db.GetContext(ctx, &r, `SELECT id, name, plan,
+		CAST(service_start AS TEXT) AS service_start, CAST(service_end AS TEXT) AS service_end
+		FROM units WHERE name_key = $1`, UnitKey(name))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	u := &bot.Unit{ID: r.ID, Name: r.Name, Plan: r.Plan}
+	if u.ServiceStart, err = parseDate(r.Start); err != nil {
+		return nil, fmt.Errorf("unit %d service_start: %w", r.ID, err)
+	}
+	if u.ServiceEnd, err = parseDate(r.End); err != nil {
+		return nil, fmt.Errorf("unit %d service_end: %w", r.ID, err)
+	}
+	return u, nil
+}
+
+func parseDate(s sql.NullString) (*sla.Date, error) {
+	if !s.Valid || s.String == "" {
+		return nil, nil
+	}
+	d, err := sla.ParseDate(s.String[:min(10, len(s.String))])
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func dateArg(d *sla.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
+
+// SyncUnits implements bot.UnitStore: the policy's units are inserted or
+// updated by name; units not in the policy are left alone (tickets refer
+// to them by name).
+func (db *DB) SyncUnits(ctx context.Context, units []bot.Unit, now time.Time) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, u := range units {
+			if err := upsertUnit(ctx, tx, u, now); err != nil {
+				return fmt.Errorf("sync unit %q: %w", u.Name, mapError(err))
+			}
+		}
+		return nil
+	})
+}
+
+func upsertUnit(ctx context.Context, tx *sqlx.Tx, u bot.Unit, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO units (name, name_key, plan, service_start, service_end, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, plan = excluded.plan,
+			service_start = excluded.service_start, service_end = excluded.service_end, updated_at = excluded.updated_at`,
+		u.Name, UnitKey(u.Name), u.Plan, dateArg(u.ServiceStart), dateArg(u.ServiceEnd), utc(now))
+	return err
+}
