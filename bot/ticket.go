@@ -55,7 +55,7 @@ type Ticket struct {
 	ReportedAt    time.Time  `db:"reported_at"`
 	ResponseDue   time.Time  `db:"response_due"`
 	ResolutionDue *time.Time `db:"resolution_due"` // nil: no resolution target
-	PausedNS      int64      `db:"paused_ns"`      // business time paused so far
+	Paused        string     `db:"paused"`         // business time paused so far, see sla.Clock.Paused
 	PausedSince   *time.Time `db:"paused_since"`
 	RespondedAt   *time.Time `db:"responded_at"`
 	ResolvedAt    *time.Time `db:"resolved_at"`

@@ -11,7 +11,7 @@ import (
 )
 
 const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_name, phone, room, description,
-	severity, status, plan, paid_service, reported_at, response_due, resolution_due, paused_ns, paused_since,
+	severity, status, plan, paid_service, reported_at, response_due, resolution_due, paused, paused_since,
 	responded_at, resolved_at, closed_at, assignee_id, staff_name, staff_number, handling, resolution,
 	created_at, updated_at`
 

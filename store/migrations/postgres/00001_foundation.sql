@@ -59,7 +59,7 @@ CREATE TABLE tickets (
     reported_at         TIMESTAMPTZ NOT NULL,     -- time of the request
     response_due        TIMESTAMPTZ NOT NULL,
     resolution_due      TIMESTAMPTZ,              -- NULL: no resolution target (suggestions)
-    paused_ns           BIGINT NOT NULL DEFAULT 0, -- business time spent waiting for the customer
+    paused              TEXT NOT NULL DEFAULT '', -- business time spent waiting for the customer, ns per severity (sla.Clock.Paused), comma separated
     paused_since        TIMESTAMPTZ,
     responded_at        TIMESTAMPTZ,
     resolved_at         TIMESTAMPTZ,              -- time of resolution

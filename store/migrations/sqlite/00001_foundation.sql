@@ -59,7 +59,7 @@ CREATE TABLE tickets (
     reported_at         DATETIME NOT NULL,     -- time of the request
     response_due        DATETIME NOT NULL,
     resolution_due      DATETIME,              -- NULL: no resolution target (suggestions)
-    paused_ns           INTEGER NOT NULL DEFAULT 0, -- business time spent waiting for the customer
+    paused              TEXT NOT NULL DEFAULT '', -- business time spent waiting for the customer, ns per severity (sla.Clock.Paused), comma separated
     paused_since        DATETIME,
     responded_at        DATETIME,
     resolved_at         DATETIME,              -- time of resolution
