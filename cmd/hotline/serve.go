@@ -9,10 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"github.com/hotline-desk/hotline/adapters/web"
+	"github.com/hotline-desk/hotline/bot"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -28,6 +25,10 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	log := newLogger(env.stdout, cfg.LogLevel)
+	policy, err := bot.LoadPolicy(cfg.ConfigPath, cfg.Location, log)
+	if err != nil {
+		return err
+	}
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -36,13 +37,20 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := b.db.Migrate(ctx, log); err != nil {
 		return err
 	}
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	mux := web.New(registry, []web.Checker{
-		{Name: "database", Ping: b.db.Ping},
-		{Name: "redis", Ping: b.redis.Ping},
-	})
-	return serveHTTP(ctx, cfg.HTTPAddr, mux, log)
+	if err := b.db.SyncUnits(ctx, policy.Units, time.Now()); err != nil {
+		return err
+	}
+	a, err := newApp(cfg, policy, b, log, appOptions{})
+	if err != nil {
+		return err
+	}
+	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {
+		return err
+	}
+	dctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	a.drain(dctx)
+	return nil
 }
 
 // serveHTTP listens until ctx ends, then lets in-flight requests finish.

@@ -1,0 +1,155 @@
+package sla
+
+import "time"
+
+// Business-time arithmetic. Every walk goes day by day in the calendar's zone
+// and reads each window on the local wall clock (see dayClock), so a day of a
+// 7×24 calendar lasts 23 or 25 hours across a daylight-saving change and
+// business time is real elapsed time inside the windows. The walks allocate
+// nothing.
+
+// IsOpen reports whether t is inside a service window. The end of a window
+// is outside it.
+func (c *Calendar) IsOpen(t time.Time) bool {
+	day := c.dateOf(t)
+	ws := c.windows(day, day.Weekday())
+	if len(ws) == 0 {
+		return false
+	}
+	clock := newDayClock(day, c.loc)
+	var floor time.Time
+	for _, w := range ws {
+		start, end := c.span(clock, w, floor)
+		if !t.Before(start) && t.Before(end) {
+			return true
+		}
+		floor = end
+	}
+	return false
+}
+
+// NextOpen returns the first moment at or after t inside service hours: t
+// itself when it is inside a window, otherwise the start of the next window.
+// Notifications that should not wake anyone at night wait for it.
+func (c *Calendar) NextOpen(t time.Time) time.Time {
+	day := c.dateOf(t)
+	wd := day.Weekday()
+	floor := t
+	for ; ; day, wd = day.next(), (wd+1)%7 {
+		ws := c.windows(day, wd)
+		if len(ws) == 0 {
+			continue
+		}
+		clock := newDayClock(day, c.loc)
+		for _, w := range ws {
+			start, end := c.span(clock, w, floor)
+			if start.Before(end) {
+				return start
+			}
+			floor = end
+		}
+	}
+}
+
+// AddBusiness returns the instant at which d of business time has elapsed
+// from start. Time before the first window is not counted, so a start outside
+// service hours counts from the next window's start. When the instant is the
+// very end of a window, that end is returned, not the start of the next
+// window. A d of zero or less returns start.
+func (c *Calendar) AddBusiness(start time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return start
+	}
+	day := c.dateOf(start)
+	wd := day.Weekday()
+	floor := start
+	for ; ; day, wd = day.next(), (wd+1)%7 {
+		ws := c.windows(day, wd)
+		if len(ws) == 0 {
+			continue
+		}
+		clock := newDayClock(day, c.loc)
+		for _, w := range ws {
+			from, to := c.span(clock, w, floor)
+			open := to.Sub(from)
+			if d <= open {
+				return from.Add(d)
+			}
+			d -= open
+			floor = to
+		}
+	}
+}
+
+// BusinessBetween returns the business time inside service windows between a
+// and b; zero when b is not after a.
+func (c *Calendar) BusinessBetween(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
+	}
+	day, last := c.dateOf(a), c.dateOf(b)
+	wd := day.Weekday()
+	floor := a
+	var sum time.Duration
+	for ; !day.After(last); day, wd = day.next(), (wd+1)%7 {
+		ws := c.windows(day, wd)
+		if len(ws) == 0 {
+			continue
+		}
+		clock := newDayClock(day, c.loc)
+		for _, w := range ws {
+			from, to := c.span(clock, w, floor)
+			floor = to
+			if to.After(b) {
+				to = b
+			}
+			if to.After(from) {
+				sum += to.Sub(from)
+			}
+		}
+	}
+	return sum
+}
+
+// AddWorkingDays returns the close of business (the end of the last window)
+// of the nth working day after the date of start. The date of start never
+// counts, whatever the hour: a report at 08:00 on Monday with n = 1 is due at
+// the close of Tuesday. An n below 1 returns start.
+func (c *Calendar) AddWorkingDays(start time.Time, n int) time.Time {
+	if n < 1 {
+		return start
+	}
+	day := c.dateOf(start)
+	wd := day.Weekday()
+	for {
+		day, wd = day.next(), (wd+1)%7
+		closing, ok := c.closing(day, wd)
+		if !ok {
+			continue
+		}
+		if n--; n == 0 {
+			return closing
+		}
+	}
+}
+
+// closing returns the end of the last window of a day, and false when the
+// day has no open time: not a working day, or (on a daylight-saving night)
+// windows that fall wholly in the hour the clock skips.
+func (c *Calendar) closing(day Date, wd time.Weekday) (time.Time, bool) {
+	ws := c.windows(day, wd)
+	if len(ws) == 0 {
+		return time.Time{}, false
+	}
+	clock := newDayClock(day, c.loc)
+	var floor, closing time.Time
+	open := false
+	for _, w := range ws {
+		from, to := c.span(clock, w, floor)
+		if from.Before(to) {
+			closing, open = to, true
+		}
+		floor = to
+	}
+	return closing, open
+}

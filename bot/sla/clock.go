@@ -1,0 +1,220 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// ErrNoTarget is returned for a goal the ticket's severity sets no target for,
+// such as the resolution of a suggestion.
+var ErrNoTarget = errors.New("no target")
+
+// Goal is one of the two commitments a ticket carries.
+type Goal uint8
+
+// The goals of a ticket.
+const (
+	GoalResponse   Goal = iota // the first answer to the customer
+	GoalResolution             // the fault solved
+)
+
+// String returns "response" or "resolution".
+func (g Goal) String() string {
+	if g == GoalResolution {
+		return "resolution"
+	}
+	return "response"
+}
+
+// Deadlines are the due instants of a ticket; a zero instant means the
+// severity sets no target for that goal.
+type Deadlines struct {
+	Response   time.Time
+	Resolution time.Time
+}
+
+// Reminder is a moment before a deadline at which the assignee is reminded.
+type Reminder struct {
+	Goal     Goal
+	Fraction float64   // of the window from the report to the deadline
+	At       time.Time
+}
+
+// Clock is the SLA clock of one ticket. It is a plain value: every method
+// returns a new Clock instead of changing the receiver.
+//
+// To persist a clock, store the plan's name (and look the *Plan up again
+// when loading), Severity, ReportedAt, the five Paused durations and
+// PausedSince (NULL when running). Deadlines are derived, never stored as
+// the truth; store them too only to schedule jobs.
+type Clock struct {
+	Plan       *Plan
+	Severity   int       // 1 to 5
+	ReportedAt time.Time // the clock runs from here, whatever the severity
+	// Paused[i] is the business time spent waiting for the customer so
+	// far, measured on the calendar of severity i+1. Keeping one sum per
+	// severity lets a severity change move to another calendar (a fatal
+	// fault on 7×24, the rest on 5×9) and keep the pauses already counted.
+	Paused [Severities]time.Duration
+	// PausedSince is when the running pause began; nil while the clock runs.
+	PausedSince *time.Time
+}
+
+// NewClock starts a clock for a ticket of severity sev reported at reportedAt.
+func NewClock(p *Plan, sev int, reportedAt time.Time) (Clock, error) {
+	c := Clock{Plan: p, Severity: sev, ReportedAt: reportedAt}
+	if err := c.check(); err != nil {
+		return Clock{}, err
+	}
+	return c, nil
+}
+
+func (c Clock) check() error {
+	if c.Plan == nil {
+		return errors.New("clock: no plan")
+	}
+	if err := checkSeverity(c.Severity); err != nil {
+		return fmt.Errorf("clock: %w", err)
+	}
+	return nil
+}
+
+// targets returns the severity's targets, with the calendar to count on.
+func (c Clock) targets() (SeverityTargets, error) {
+	if err := c.check(); err != nil {
+		return SeverityTargets{}, err
+	}
+	return c.Plan.targets[c.Severity-1], nil
+}
+
+// paused returns the paused business time on the severity's calendar up to
+// now, counting a pause still running.
+func (c Clock) paused(cal *Calendar, now time.Time) time.Duration {
+	p := c.Paused[c.Severity-1]
+	if c.PausedSince != nil {
+		p += cal.BusinessBetween(*c.PausedSince, now)
+	}
+	return p
+}
+
+// Deadlines returns the due instants at now: computed from the report, then
+// moved by the business time spent paused. While a pause runs, they keep
+// moving with now.
+func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
+	t, err := c.targets()
+	if err != nil {
+		return Deadlines{}, err
+	}
+	p := c.paused(t.Calendar, now)
+	return Deadlines{
+		Response:   t.Response.deadline(t.Calendar, c.ReportedAt, p),
+		Resolution: t.Resolution.deadline(t.Calendar, c.ReportedAt, p),
+	}, nil
+}
+
+// Elapsed returns the business time counted against the ticket at now: the
+// business time since the report less the time spent paused.
+func (c Clock) Elapsed(now time.Time) (time.Duration, error) {
+	t, err := c.targets()
+	if err != nil {
+		return 0, err
+	}
+	return t.Calendar.BusinessBetween(c.ReportedAt, now) - c.paused(t.Calendar, now), nil
+}
+
+// Remaining returns the business time left at now before the deadline of
+// goal g, negative once the deadline has passed. It does not shrink while a
+// pause runs. It returns ErrNoTarget when the severity sets no target for g.
+func (c Clock) Remaining(g Goal, now time.Time) (time.Duration, error) {
+	t, err := c.targets()
+	if err != nil {
+		return 0, err
+	}
+	d, err := c.Deadlines(now)
+	if err != nil {
+		return 0, err
+	}
+	due := d.Response
+	if g == GoalResolution {
+		due = d.Resolution
+	}
+	if due.IsZero() {
+		return 0, fmt.Errorf("%s of severity %d: %w", g, c.Severity, ErrNoTarget)
+	}
+	if now.After(due) {
+		return -t.Calendar.BusinessBetween(due, now), nil
+	}
+	return t.Calendar.BusinessBetween(now, due), nil
+}
+
+// Pause stops the clock at now, while the ticket waits for the customer.
+// Pausing a paused clock changes nothing.
+func (c Clock) Pause(now time.Time) Clock {
+	if c.PausedSince == nil {
+		c.PausedSince = &now
+	}
+	return c
+}
+
+// Resume restarts a paused clock at now, adding the business time paused to
+// each severity's sum on that severity's calendar. Resuming a running clock
+// changes nothing.
+func (c Clock) Resume(now time.Time) (Clock, error) {
+	if c.PausedSince == nil {
+		return c, nil
+	}
+	if c.Plan == nil {
+		return c, errors.New("clock: no plan")
+	}
+	for i, t := range c.Plan.targets {
+		c.Paused[i] += t.Calendar.BusinessBetween(*c.PausedSince, now)
+	}
+	c.PausedSince = nil
+	return c, nil
+}
+
+// WithSeverity changes the severity. The deadlines are computed again from
+// the report with the new severity's targets, and keep the pauses already
+// counted.
+func (c Clock) WithSeverity(sev int) (Clock, error) {
+	c.Severity = sev
+	if err := c.check(); err != nil {
+		return Clock{}, err
+	}
+	return c, nil
+}
+
+// Reminders returns the reminder points at now: for each goal with a target
+// and each of the plan's fractions f, the instant at which f of the window's
+// business time, from the report to the deadline, has elapsed. Response
+// reminders come first, each goal's in ascending order.
+func (c Clock) Reminders(now time.Time) ([]Reminder, error) {
+	t, err := c.targets()
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.Deadlines(now)
+	if err != nil {
+		return nil, err
+	}
+	var rs []Reminder
+	rs = c.appendReminders(rs, t.Calendar, GoalResponse, d.Response)
+	rs = c.appendReminders(rs, t.Calendar, GoalResolution, d.Resolution)
+	return rs, nil
+}
+
+func (c Clock) appendReminders(rs []Reminder, cal *Calendar, g Goal, due time.Time) []Reminder {
+	if due.IsZero() {
+		return rs
+	}
+	window := cal.BusinessBetween(c.ReportedAt, due)
+	for _, f := range c.Plan.reminders {
+		// Rounding to the nanosecond keeps 0.8 × 4h at 3h12m rather than a
+		// hair before it.
+		part := time.Duration(math.Round(f * float64(window)))
+		rs = append(rs, Reminder{Goal: g, Fraction: f, At: cal.AddBusiness(c.ReportedAt, part)})
+	}
+	return rs
+}

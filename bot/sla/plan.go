@@ -1,0 +1,171 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Severities is the number of severity levels, 1 (fatal) to 5 (suggestion).
+const Severities = 5
+
+// defaultReminders are the fractions of each window at which the assignee is
+// reminded when a plan sets none.
+var defaultReminders = []float64{0.5, 0.8}
+
+// SeverityTargets are the committed times of one severity.
+type SeverityTargets struct {
+	Response   Target
+	Resolution Target
+	// Calendar is the calendar this severity runs on, such as 7×24 for
+	// fatal faults on a 5×9 plan; nil means the plan's calendar.
+	Calendar *Calendar
+}
+
+// PlanSpec describes a service plan; NewPlan checks it.
+type PlanSpec struct {
+	Name     string
+	Calendar *Calendar
+	Targets  [Severities]SeverityTargets // index severity-1
+	// Reminders are fractions of each window, between 0 and 1, at which
+	// the assignee is reminded before a breach. Nil means 0.5 and 0.8; an
+	// empty, non-nil slice means no reminders.
+	Reminders []float64
+	// QuietExempt lists the severities whose notifications go out at any
+	// hour instead of waiting for service hours. Nil means severity 1 only;
+	// an empty, non-nil slice means none.
+	QuietExempt []int
+}
+
+// Plan is a service plan: a calendar and the committed times of each
+// severity. It is immutable once built and safe for concurrent use.
+type Plan struct {
+	name        string
+	cal         *Calendar
+	targets     [Severities]SeverityTargets // Calendar always set
+	reminders   []float64
+	quietExempt [Severities]bool
+}
+
+// NewPlan checks spec and builds the plan.
+func NewPlan(spec PlanSpec) (*Plan, error) {
+	p, err := newPlan(spec)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", spec.Name, err)
+	}
+	return p, nil
+}
+
+func newPlan(spec PlanSpec) (*Plan, error) {
+	if spec.Name == "" {
+		return nil, errors.New("no name")
+	}
+	if spec.Calendar == nil {
+		return nil, errors.New("no calendar")
+	}
+	p := &Plan{name: spec.Name, cal: spec.Calendar}
+	if err := p.setTargets(spec.Targets); err != nil {
+		return nil, err
+	}
+	if err := p.setReminders(spec.Reminders); err != nil {
+		return nil, err
+	}
+	if err := p.setQuietExempt(spec.QuietExempt); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) setTargets(ts [Severities]SeverityTargets) error {
+	for i, t := range ts {
+		if err := t.Response.check(); err != nil {
+			return fmt.Errorf("severity %d response: %w", i+1, err)
+		}
+		if err := t.Resolution.check(); err != nil {
+			return fmt.Errorf("severity %d resolution: %w", i+1, err)
+		}
+		if t.Calendar == nil {
+			t.Calendar = p.cal
+		}
+		p.targets[i] = t
+	}
+	return nil
+}
+
+func (p *Plan) setReminders(fs []float64) error {
+	if fs == nil {
+		fs = defaultReminders
+	}
+	fs = slices.Clone(fs)
+	slices.Sort(fs)
+	for i, f := range fs {
+		if !(f > 0 && f < 1) {
+			return fmt.Errorf("reminder %v: want a fraction between 0 and 1, like 0.8", f)
+		}
+		if i > 0 && fs[i-1] == f {
+			return fmt.Errorf("reminder %v: listed twice", f)
+		}
+	}
+	p.reminders = fs
+	return nil
+}
+
+func (p *Plan) setQuietExempt(sevs []int) error {
+	if sevs == nil {
+		sevs = []int{1}
+	}
+	for _, s := range sevs {
+		if err := checkSeverity(s); err != nil {
+			return fmt.Errorf("quiet-hours exemption: %w", err)
+		}
+		p.quietExempt[s-1] = true
+	}
+	return nil
+}
+
+func checkSeverity(sev int) error {
+	if sev < 1 || sev > Severities {
+		return fmt.Errorf("severity %d: want 1 to %d", sev, Severities)
+	}
+	return nil
+}
+
+// Name returns the plan's name, such as 5x9.
+func (p *Plan) Name() string { return p.name }
+
+// Calendar returns the plan's calendar.
+func (p *Plan) Calendar() *Calendar { return p.cal }
+
+// Targets returns the committed times of severity sev, with Calendar set to
+// the calendar the severity runs on.
+func (p *Plan) Targets(sev int) (SeverityTargets, error) {
+	if err := checkSeverity(sev); err != nil {
+		return SeverityTargets{}, err
+	}
+	return p.targets[sev-1], nil
+}
+
+// Reminders returns the reminder fractions, in ascending order.
+func (p *Plan) Reminders() []float64 { return slices.Clone(p.reminders) }
+
+// QuietExempt reports whether notifications of severity sev go out at any
+// hour.
+func (p *Plan) QuietExempt(sev int) bool {
+	return checkSeverity(sev) == nil && p.quietExempt[sev-1]
+}
+
+// NotifyAt returns when a notification about a ticket of severity sev, due
+// at t, should go out so as not to wake engineers at night: t for severities
+// exempt from quiet hours, otherwise the next moment inside the service hours
+// of the severity's calendar. An unknown severity waits like any other.
+func (p *Plan) NotifyAt(sev int, t time.Time) time.Time {
+	if p.QuietExempt(sev) {
+		return t
+	}
+	cal := p.cal
+	if checkSeverity(sev) == nil {
+		cal = p.targets[sev-1].Calendar
+	}
+	return cal.NextOpen(t)
+}

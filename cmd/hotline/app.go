@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hotline-desk/hotline/adapters/web"
+	"github.com/hotline-desk/hotline/adapters/wechat"
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/store"
+)
+
+// app is Hotline assembled: the desk, its stores and its channels. serve
+// runs it; tests and the load command build the same thing.
+type app struct {
+	mux    *web.Server
+	desk   *bot.Desk
+	wechat *wechat.Handler // nil when no official account is configured
+}
+
+// appOptions are the knobs tests turn; zero values mean production.
+type appOptions struct {
+	clock       bot.Clock
+	keys        store.Keys
+	replyBudget time.Duration
+}
+
+func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt appOptions) (*app, error) {
+	if opt.clock == nil {
+		opt.clock = time.Now
+	}
+	if opt.keys.Prefix == "" {
+		opt.keys = store.DefaultKeys
+	}
+	sessions := store.NewSessions(b.redis, opt.keys)
+	desk := bot.NewDesk(bot.Deps{
+		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
+		Sessions: sessions, Inbound: sessions, Backlog: b.db, Log: log,
+	})
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &app{desk: desk, mux: web.New(registry, []web.Checker{
+		{Name: "database", Ping: b.db.Ping},
+		{Name: "redis", Ping: b.redis.Ping},
+	})}
+	if err := a.mountWeChat(cfg, policy, b, log, opt); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) mountWeChat(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt appOptions) error {
+	if !cfg.WeChat.Enabled() {
+		log.Info("WeChat official account not configured: set HOTLINE_WECHAT_APP_ID, _APP_SECRET and _TOKEN to take customers' messages")
+		return nil
+	}
+	wcfg := wechat.Config{
+		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, Token: cfg.WeChat.Token, AESKey: cfg.WeChat.AESKey,
+		APIBase: cfg.WeChat.APIBase, Templates: templates(policy), Logger: log, Now: opt.clock,
+		ReplyBudget: opt.replyBudget,
+	}
+	messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
+	if err != nil {
+		return fmt.Errorf("wechat: %w", err)
+	}
+	h, err := wechat.NewHandler(wcfg, a.desk, messenger)
+	if err != nil {
+		return fmt.Errorf("wechat: %w", err)
+	}
+	a.wechat = h
+	a.mux.Handle("GET /wechat", h)
+	a.mux.Handle("POST /wechat", h)
+	return nil
+}
+
+func templates(p *bot.Policy) map[string]wechat.TemplateConfig {
+	out := map[string]wechat.TemplateConfig{}
+	for kind, t := range p.WeChat.Templates {
+		out[kind] = wechat.TemplateConfig{ID: t.ID, Fields: t.Fields}
+	}
+	return out
+}
+
+// drain waits for background work (WeChat pushes) after the HTTP server
+// has stopped taking requests.
+func (a *app) drain(ctx context.Context) {
+	if a.wechat != nil {
+		a.wechat.Wait(ctx)
+	}
+}
