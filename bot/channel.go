@@ -55,10 +55,13 @@ type MenuItem struct {
 }
 
 // Reply is one message to a customer. When Menu is set, Text is the plain
-// fallback that carries the same choices as numbers.
+// fallback that carries the same choices as numbers. Fallback, when set, is
+// the template message to send instead if the reply has to be pushed and
+// the channel's free-messaging window is closed.
 type Reply struct {
-	Text string
-	Menu *Menu
+	Text     string
+	Menu     *Menu
+	Fallback *TemplateMessage `json:",omitempty"`
 }
 
 // TemplateMessage is the fallback for a notice when the channel's

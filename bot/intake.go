@@ -66,7 +66,22 @@ func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]R
 			x.desk.hooks.TicketOpened(ctx, t)
 		}
 	}
-	return []Reply{{Text: openedText(t, clock, x.now)}}, nil
+	return []Reply{{Text: openedText(t, clock, x.now), Fallback: ticketTemplate(t, "已受理", t.ResponseDue, x.desk.policy.Location)}}, nil
+}
+
+// ticketTemplate is a ticket notice as a template message: short fields,
+// since WeChat caps each at 20 characters.
+func ticketTemplate(t *Ticket, status string, at time.Time, loc *time.Location) *TemplateMessage {
+	return &TemplateMessage{
+		Kind: "ticket",
+		Fields: map[string]string{
+			"ticket": fmt.Sprintf("#%d", t.ID),
+			"status": status,
+			"time":   at.In(loc).Format("2006-01-02 15:04"),
+			"note":   summaryLine(t.Description),
+		},
+		ClientMsgID: fmt.Sprintf("ticket-%d-%s", t.ID, status),
+	}
 }
 
 func (x *intentRun) saveCustomer(ctx context.Context, dr *conversation.Draft) (*Customer, error) {

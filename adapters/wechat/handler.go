@@ -231,7 +231,7 @@ func (h *Handler) push(reqCtx context.Context, in bot.Inbound, o outcome) {
 		if !pushable(r) {
 			continue
 		}
-		if err := h.out.Notify(ctx, in.From, bot.Notice{Reply: r}); err != nil {
+		if err := h.out.Notify(ctx, in.From, bot.Notice{Reply: r, Template: r.Fallback}); err != nil {
 			h.log.Warn("wechat callback: push failed",
 				slog.String("kind", string(in.Kind)), slog.Int("reply", i+1), slog.Int("of", len(o.replies)),
 				slog.Any("err", err))

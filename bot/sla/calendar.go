@@ -71,6 +71,9 @@ type Calendar struct {
 // NewCalendar checks spec and builds the calendar.
 func NewCalendar(spec CalendarSpec) (*Calendar, error) {
 	c, err := newCalendar(spec)
+	if err != nil && spec.Name == "" {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("calendar %s: %w", spec.Name, err)
 	}

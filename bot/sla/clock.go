@@ -38,7 +38,7 @@ type Deadlines struct {
 // Reminder is a moment before a deadline at which the assignee is reminded.
 type Reminder struct {
 	Goal     Goal
-	Fraction float64   // of the window from the report to the deadline
+	Fraction float64 // of the window from the report to the deadline
 	At       time.Time
 }
 
@@ -100,8 +100,11 @@ func (c Clock) paused(cal *Calendar, now time.Time) time.Duration {
 }
 
 // Deadlines returns the due instants at now: computed from the report, then
-// moved by the business time spent paused. While a pause runs, they keep
-// moving with now.
+// moved by the business time spent paused. A business-time deadline is where
+// the business time since the report, less the pauses, reaches the target; a
+// working-day or wall-clock deadline is moved from its unpaused instant by
+// the paused business time (AddBusiness(deadline, paused)). While a pause
+// runs, the deadlines keep moving with now.
 func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
 	t, err := c.targets()
 	if err != nil {

@@ -51,6 +51,9 @@ type Plan struct {
 // NewPlan checks spec and builds the plan.
 func NewPlan(spec PlanSpec) (*Plan, error) {
 	p, err := newPlan(spec)
+	if err != nil && spec.Name == "" {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", spec.Name, err)
 	}
