@@ -219,23 +219,23 @@ func (x *intentRun) listTickets(ctx context.Context) ([]Reply, error) {
 	if len(open) == 0 {
 		return []Reply{{Text: noTicketsText}}, nil
 	}
-	return []Reply{{Text: ticketList(open, x.desk.policy.Location)}}, nil
+	return []Reply{{Text: ticketList(open, x.desk.policy.Location, x.now.In(x.desk.policy.Location))}}, nil
 }
 
 const noTicketsText = "您目前没有处理中的工单。如需报修，直接描述遇到的问题即可。"
 
-func ticketList(ts []Ticket, loc *time.Location) string {
+func ticketList(ts []Ticket, loc *time.Location, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "您有 %d 张处理中的工单：\n", len(ts))
 	for _, t := range ts {
 		fmt.Fprintf(&b, "\n#%d %s｜%s\n%s\n", t.ID, conversation.SeverityName(t.Severity), t.Status.Label(), summaryLine(t.Description))
 		if t.RespondedAt == nil {
-			fmt.Fprintf(&b, "响应时限：%s\n", shortTime(t.ResponseDue, loc))
+			fmt.Fprintf(&b, "响应时限：%s\n", sla.CustomerTime(t.ResponseDue.In(loc), now.Year()))
 		} else if t.StaffName != "" {
 			fmt.Fprintf(&b, "处理人：%s（工号 %s）\n", t.StaffName, t.StaffNumber)
 		}
 		if t.ResolutionDue != nil && t.Status != StatusResolved {
-			fmt.Fprintf(&b, "解决时限：%s\n", shortTime(*t.ResolutionDue, loc))
+			fmt.Fprintf(&b, "解决时限：%s\n", sla.CustomerTime(t.ResolutionDue.In(loc), now.Year()))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -248,11 +248,4 @@ func summaryLine(s string) string {
 		return string(r[:30]) + "…"
 	}
 	return string(r)
-}
-
-var chineseWeekdays = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
-func shortTime(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	return fmt.Sprintf("%d月%d日（%s）%02d:%02d", int(t.Month()), t.Day(), chineseWeekdays[t.Weekday()], t.Hour(), t.Minute())
 }

@@ -30,7 +30,7 @@ func (c Clock) Commitment(now time.Time) (string, error) {
 	}
 	loc := c.Plan.cal.loc
 	year := c.ReportedAt.In(loc).Year()
-	when := func(due time.Time) string { return customerTime(due.In(loc), year) }
+	when := func(due time.Time) string { return CustomerTime(due.In(loc), year) }
 	note := "（" + calendarNote(t.Calendar) + "）"
 	switch resp, res := !d.Response.IsZero(), !d.Resolution.IsZero(); {
 	case resp && res:
@@ -47,9 +47,9 @@ func (c Clock) Commitment(now time.Time) (string, error) {
 
 var weekdays = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-// customerTime formats t as 2月24日（周二）09:00, with the year in front when
+// CustomerTime formats t as 2月24日（周二）09:00, with the year in front when
 // it is not reportYear.
-func customerTime(t time.Time, reportYear int) string {
+func CustomerTime(t time.Time, reportYear int) string {
 	s := fmt.Sprintf("%d月%d日（%s）%02d:%02d", int(t.Month()), t.Day(), weekdays[t.Weekday()], t.Hour(), t.Minute())
 	if t.Year() != reportYear {
 		s = fmt.Sprintf("%d年", t.Year()) + s
