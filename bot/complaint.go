@@ -28,9 +28,7 @@ func (x *intentRun) complain(ctx context.Context, it conversation.Intent) ([]Rep
 	}
 	if added {
 		x.desk.log.Info("complaint recorded", slog.Int64("ticket", t.ID))
-		if x.desk.hooks.Complaint != nil {
-			x.desk.hooks.Complaint(ctx, t, e)
-		}
+		x.desk.relayToStaff(ctx, t, e)
 	}
 	return []Reply{{Text: fmt.Sprintf("您的投诉已记录（工单 #%d），我们会立即转交负责人核实，并尽快给您答复。", t.ID)}}, nil
 }
@@ -78,9 +76,7 @@ func (x *intentRun) complaintOnlyTicket(ctx context.Context, it conversation.Int
 		return nil, fmt.Errorf("open complaint ticket: %w", err)
 	}
 	x.s.ActiveTicket = t.ID
-	if x.desk.hooks.TicketOpened != nil {
-		x.desk.hooks.TicketOpened(ctx, t)
-	}
+	x.desk.ticketOpened(ctx, t)
 	return t, nil
 }
 
@@ -95,9 +91,9 @@ func (x *intentRun) callback(ctx context.Context) ([]Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record callback: %w", err)
 	}
-	if added && x.desk.hooks.CustomerMessage != nil {
+	if added {
 		if t, err := x.desk.tickets.Ticket(ctx, x.s.ActiveTicket); err == nil {
-			x.desk.hooks.CustomerMessage(ctx, t, e)
+			x.desk.relayToStaff(ctx, t, e)
 		}
 	}
 	return []Reply{{Text: fmt.Sprintf("已为您登记人工回电（工单 #%d），工程师会尽快给您打电话。", x.s.ActiveTicket)}}, nil

@@ -25,6 +25,8 @@ type Customer struct {
 type CustomerStore interface {
 	// Customer loads one; ErrNotFound when the channel id is new.
 	Customer(ctx context.Context, channel, openID string) (*Customer, error)
+	// CustomerByID loads one by id.
+	CustomerByID(ctx context.Context, id int64) (*Customer, error)
 	// SaveCustomer inserts or updates by (channel, open id) and fills c.ID.
 	SaveCustomer(ctx context.Context, c *Customer) error
 	// SetSubscribed records a follow or an unfollow.

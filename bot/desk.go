@@ -24,17 +24,12 @@ type Desk struct {
 	sessions  SessionStore
 	inbound   InboundLog
 	backlog   Backlog
-	hooks     Hooks
+	staff     StaffStore
+	states    StaffStateStore
+	staffChat StaffSender
+	answerer  CallbackAnswerer
+	customer  CustomerMessenger
 	log       *slog.Logger
-}
-
-// Hooks are what other parts of the desk do when the intake has done its
-// part: assign and ping an engineer, relay a customer's message. Each may
-// be nil.
-type Hooks struct {
-	TicketOpened    func(ctx context.Context, t *Ticket)
-	CustomerMessage func(ctx context.Context, t *Ticket, e Event)
-	Complaint       func(ctx context.Context, t *Ticket, e Event)
 }
 
 // Deps are the Desk's collaborators.
@@ -47,8 +42,15 @@ type Deps struct {
 	Sessions  SessionStore
 	Inbound   InboundLog
 	Backlog   Backlog
-	Hooks     Hooks
-	Log       *slog.Logger
+	Staff     StaffStore
+	States    StaffStateStore
+	// StaffChat and Answerer are the staff's chat (Telegram); nil when none
+	// is configured: tickets then wait in the queue unannounced.
+	StaffChat StaffSender
+	Answerer  CallbackAnswerer
+	// Customer pushes notices to customers (WeChat); nil when none.
+	Customer CustomerMessenger
+	Log      *slog.Logger
 }
 
 // NewDesk builds the desk.
@@ -57,7 +59,8 @@ func NewDesk(d Deps) *Desk {
 		d.Log = slog.Default()
 	}
 	return &Desk{now: d.Clock, policy: d.Policy, tickets: d.Tickets, customers: d.Customers, units: d.Units,
-		sessions: d.Sessions, inbound: d.Inbound, backlog: d.Backlog, hooks: d.Hooks, log: d.Log}
+		sessions: d.Sessions, inbound: d.Inbound, backlog: d.Backlog, staff: d.Staff, states: d.States,
+		staffChat: d.StaffChat, answerer: d.Answerer, customer: d.Customer, log: d.Log}
 }
 
 // apologyText is what a customer reads when their message could not be
@@ -152,22 +155,30 @@ func wrap(step string, err error) error {
 
 // step runs the dialogue and carries out its intents. An intent may send
 // the event through the dialogue once more (a message for a ticket that
-// has meanwhile closed starts a new report).
+// has meanwhile closed starts a new report), or answer in place of the
+// dialogue's acknowledgement.
 func (d *Desk) step(ctx context.Context, in Inbound, s conversation.Session, now time.Time) (conversation.Session, []Reply, error) {
-	ev := toEvent(in)
-	next, said, intents := conversation.Step(s, ev, now)
+	if solved, ok := confirmTap(in); ok && s.ActiveTicket != 0 {
+		replies, err := d.customerConfirms(ctx, s.ActiveTicket, solved, in, now)
+		return s, replies, err
+	}
+	next, said, intents := conversation.Step(s, toEvent(in), now)
 	out := toReplies(said)
 	for _, it := range intents {
 		x := &intentRun{desk: d, in: in, s: &next, now: now}
-		replies, again, err := x.run(ctx, it)
+		res, err := x.run(ctx, it)
 		if err != nil {
 			return s, nil, err
 		}
-		if again {
+		switch {
+		case res.again:
 			s.ActiveTicket = 0
 			return d.step(ctx, in, s, now)
+		case res.replace:
+			out = res.replies
+		default:
+			out = append(out, res.replies...)
 		}
-		out = append(out, replies...)
 	}
 	return next, out, nil
 }

@@ -20,9 +20,17 @@ type intentRun struct {
 	now  time.Time
 }
 
-// run returns the replies the intent adds, or again=true when the event
-// should go through the dialogue once more without the active ticket.
-func (x *intentRun) run(ctx context.Context, it conversation.Intent) (replies []Reply, again bool, err error) {
+// intentResult is what carrying out an intent adds to the step.
+type intentResult struct {
+	replies []Reply
+	replace bool // the replies replace the dialogue's own
+	again   bool // run the event through the dialogue again, without the active ticket
+}
+
+// run carries out one intent.
+func (x *intentRun) run(ctx context.Context, it conversation.Intent) (intentResult, error) {
+	var replies []Reply
+	var err error
 	switch it.Kind {
 	case conversation.IntentOpenTicket:
 		replies, err = x.openTicket(ctx, it.Draft)
@@ -41,7 +49,7 @@ func (x *intentRun) run(ctx context.Context, it conversation.Intent) (replies []
 	case conversation.IntentDraftCancelled:
 		x.desk.log.Info("draft cancelled", slog.Int("runes", len([]rune(it.Draft.Description))))
 	}
-	return replies, false, err
+	return intentResult{replies: replies}, err
 }
 
 // openTicket turns a confirmed draft into a ticket with its committed
@@ -62,9 +70,7 @@ func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]R
 	x.s.ActiveTicket = t.ID
 	if created {
 		x.desk.log.Info("ticket opened", slog.Int64("ticket", t.ID), slog.Int("severity", t.Severity), slog.String("plan", t.Plan))
-		if x.desk.hooks.TicketOpened != nil {
-			x.desk.hooks.TicketOpened(ctx, t)
-		}
+		x.desk.ticketOpened(ctx, t)
 	}
 	return []Reply{{Text: openedText(t, clock, x.now), Fallback: ticketTemplate(t, "已受理", t.ResponseDue, x.desk.policy.Location)}}, nil
 }
@@ -179,14 +185,19 @@ func openedText(t *Ticket, clock sla.Clock, now time.Time) string {
 
 // appendToTicket adds a message to the customer's open ticket and hands it
 // to the engineer. A ticket closed meanwhile sends the message through the
-// dialogue again, where it starts a new report.
-func (x *intentRun) appendToTicket(ctx context.Context, it conversation.Intent) ([]Reply, bool, error) {
+// dialogue again, where it starts a new report; on a resolved ticket a yes
+// or no is the customer's confirmation.
+func (x *intentRun) appendToTicket(ctx context.Context, it conversation.Intent) (intentResult, error) {
 	t, err := x.desk.tickets.Ticket(ctx, x.s.ActiveTicket)
 	if errors.Is(err, ErrNotFound) || (err == nil && !t.IsOpen()) {
-		return nil, true, nil
+		return intentResult{again: true}, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("load ticket: %w", err)
+		return intentResult{}, fmt.Errorf("load ticket: %w", err)
+	}
+	if solved, ok := parseConfirmation(it.Text); ok && t.Status == StatusResolved && it.Attachment == nil {
+		replies, err := x.desk.customerConfirms(ctx, t.ID, solved, x.in, x.now)
+		return intentResult{replies: replies, replace: true}, err
 	}
 	e := x.customerEvent(EventMessage, it.Text, "")
 	if it.Attachment != nil {
@@ -195,12 +206,12 @@ func (x *intentRun) appendToTicket(ctx context.Context, it conversation.Intent) 
 	e.TicketID, e.MsgKey = t.ID, &x.in.Key
 	added, err := x.desk.tickets.AddEvent(ctx, e)
 	if err != nil {
-		return nil, false, fmt.Errorf("add to ticket: %w", err)
+		return intentResult{}, fmt.Errorf("add to ticket: %w", err)
 	}
-	if added && x.desk.hooks.CustomerMessage != nil {
-		x.desk.hooks.CustomerMessage(ctx, t, e)
+	if added {
+		x.desk.relayToStaff(ctx, t, e)
 	}
-	return nil, false, nil
+	return intentResult{}, nil
 }
 
 // listTickets answers 查询 / 进度.

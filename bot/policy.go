@@ -616,6 +616,14 @@ func (b *policyBuilder) staffMember(s staffYAML) (StaffSpec, error) {
 		TelegramUserID: s.TelegramUserID, Units: s.Units, Hours: s.Hours}, nil
 }
 
+// CheckStaff checks a staff member added outside the file (hotline staff
+// add) by the file's rules.
+func (p *Policy) CheckStaff(s StaffSpec) error {
+	b := &policyBuilder{p: p}
+	_, err := b.staffMember(staffYAML{Number: s.Number, Name: s.Name, Roles: s.Roles, Units: s.Units, Hours: s.Hours})
+	return err
+}
+
 func (b *policyBuilder) hasUnit(name string) bool {
 	for _, u := range b.p.Units {
 		if u.Name == strings.TrimSpace(name) {

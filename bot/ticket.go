@@ -120,4 +120,28 @@ type TicketStore interface {
 	AddEvent(ctx context.Context, e Event) (bool, error)
 	// Events is a ticket's service log, oldest first.
 	Events(ctx context.Context, ticketID int64) ([]Event, error)
+	// ChangeTicket applies ch and appends events in one transaction. It
+	// returns the ticket as it is afterwards and whether ch applied; a ticket
+	// not in ch.From is returned unchanged with false.
+	ChangeTicket(ctx context.Context, id int64, ch TicketChange, events []Event) (*Ticket, bool, error)
+	// ActiveTickets lists tickets not closed, most urgent first; with
+	// assignee set only theirs.
+	ActiveTickets(ctx context.Context, assignee *int64) ([]Ticket, error)
+}
+
+// TicketChange is a lifecycle step: it applies only while the ticket is in
+// one of From, so a double press or a second replica changes it once.
+// Nil fields are left as they are.
+type TicketChange struct {
+	From        []Status
+	Status      Status // empty: unchanged
+	Assignee    *Staff
+	RespondedAt *time.Time // set only where still empty
+	ResolvedAt  *time.Time
+	ClosedAt    *time.Time
+	Resolution  *string
+	Handling    *string
+	// ClearResolution empties resolved_at (a reopened ticket).
+	ClearResolution bool
+	At              time.Time
 }

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hotline-desk/hotline/bot/sla"
 )
@@ -23,4 +25,20 @@ type UnitStore interface {
 	Unit(ctx context.Context, name string) (*Unit, error)
 	// SyncUnits inserts or updates the given units.
 	SyncUnits(ctx context.Context, units []Unit, now time.Time) error
+}
+
+// UnitKey is how unit names are matched: no spaces, lower case, full-width
+// letters and digits folded, so "大庆市 住房公积金管理中心" finds its unit.
+func UnitKey(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if r >= '！' && r <= '～' { // full-width ASCII
+			r -= 0xFEE0
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }

@@ -43,3 +43,12 @@ func (db *DB) SetSubscribed(ctx context.Context, channel, openID string, subscri
 		channel, openID, subscribed, utc(at))
 	return mapError(err)
 }
+
+// CustomerByID implements bot.CustomerStore.
+func (db *DB) CustomerByID(ctx context.Context, id int64) (*bot.Customer, error) {
+	var c bot.Customer
+	if err := db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id); err != nil {
+		return nil, mapError(err)
+	}
+	return &c, nil
+}

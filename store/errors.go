@@ -33,3 +33,18 @@ func isUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "(2067)") || strings.Contains(msg, "(1555)")
 }
+
+// expectOne maps an UPDATE that touched no row to bot.ErrNotFound.
+func expectOne(res sql.Result, err error) error {
+	if err != nil {
+		return mapError(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return bot.ErrNotFound
+	}
+	return nil
+}

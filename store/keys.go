@@ -37,3 +37,8 @@ func (k Keys) WeChatToken(key string) string { return k.Prefix + "wechat:" + key
 func (k Keys) TelegramUpdate(id int) string {
 	return k.Prefix + "tg:update:" + strconv.Itoa(id)
 }
+
+// StaffState is what the bot waits for from a staff member.
+func (k Keys) StaffState(staffID int64) string {
+	return k.Prefix + "staff:" + strconv.FormatInt(staffID, 10) + ":state"
+}

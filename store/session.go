@@ -149,3 +149,28 @@ func (s *Sessions) Replies(ctx context.Context, key string) ([]bot.Reply, error)
 		}
 	}
 }
+
+// StaffState implements bot.StaffStateStore.
+func (s *Sessions) StaffState(ctx context.Context, staffID int64) (bot.StaffState, error) {
+	var st bot.StaffState
+	data, err := s.rdb.Get(ctx, s.keys.StaffState(staffID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return st, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	return st, json.Unmarshal(data, &st)
+}
+
+// SetStaffState implements bot.StaffStateStore; the zero state is deleted.
+func (s *Sessions) SetStaffState(ctx context.Context, staffID int64, st bot.StaffState) error {
+	if st == (bot.StaffState{}) {
+		return s.rdb.Del(ctx, s.keys.StaffState(staffID)).Err()
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return s.rdb.Set(ctx, s.keys.StaffState(staffID), data, 24*time.Hour).Err()
+}

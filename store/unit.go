@@ -4,31 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/sla"
 )
-
-// UnitKey is how unit names are matched: no spaces, lower case, full-width
-// letters and digits folded, so "大庆市 住房公积金管理中心" finds its unit.
-func UnitKey(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		if unicode.IsSpace(r) {
-			continue
-		}
-		if r >= '！' && r <= '～' { // full-width ASCII
-			r -= 0xFEE0
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
 
 type unitRow struct {
 	ID    int64          `db:"id"`
@@ -43,7 +25,7 @@ func (db *DB) Unit(ctx context.Context, name string) (*bot.Unit, error) {
 	var r unitRow
 	err := db.GetContext(ctx, &r, `SELECT id, name, plan,
 		CAST(service_start AS TEXT) AS service_start, CAST(service_end AS TEXT) AS service_end
-		FROM units WHERE name_key = $1`, UnitKey(name))
+		FROM units WHERE name_key = $1`, bot.UnitKey(name))
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -94,6 +76,6 @@ func upsertUnit(ctx context.Context, tx *sqlx.Tx, u bot.Unit, now time.Time) err
 		VALUES ($1, $2, $3, $4, $5, $6, $6)
 		ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, plan = excluded.plan,
 			service_start = excluded.service_start, service_end = excluded.service_end, updated_at = excluded.updated_at`,
-		u.Name, UnitKey(u.Name), u.Plan, dateArg(u.ServiceStart), dateArg(u.ServiceEnd), utc(now))
+		u.Name, bot.UnitKey(u.Name), u.Plan, dateArg(u.ServiceStart), dateArg(u.ServiceEnd), utc(now))
 	return err
 }

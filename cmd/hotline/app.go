@@ -40,7 +40,7 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	sessions := store.NewSessions(b.redis, opt.keys)
 	desk := bot.NewDesk(bot.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Inbound: sessions, Backlog: b.db, Log: log,
+		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions, Log: log,
 	})
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

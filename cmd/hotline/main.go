@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"serve":   {"migrate the database, then serve HTTP, WeChat and Telegram", runServe},
 		"migrate": {"apply database migrations and exit", runMigrate},
 		"version": {"print the version", runVersion},
+		"staff":   {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
 		"sla":     {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
 	}
 }

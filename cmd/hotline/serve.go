@@ -37,7 +37,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := b.db.Migrate(ctx, log); err != nil {
 		return err
 	}
-	if err := b.db.SyncUnits(ctx, policy.Units, time.Now()); err != nil {
+	if err := syncPolicy(ctx, b, policy, time.Now()); err != nil {
 		return err
 	}
 	a, err := newApp(cfg, policy, b, log, appOptions{})
@@ -82,4 +82,16 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// syncPolicy loads the policy file's units and staff into the database.
+func syncPolicy(ctx context.Context, b *backends, policy *bot.Policy, now time.Time) error {
+	if err := b.db.SyncUnits(ctx, policy.Units, now); err != nil {
+		return err
+	}
+	staff := make([]bot.Staff, len(policy.Staff))
+	for i, s := range policy.Staff {
+		staff[i] = bot.NewStaff(s, now)
+	}
+	return b.db.SyncStaff(ctx, staff)
 }

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/hotline-desk/hotline/bot"
+)
+
+// ChangeTicket implements bot.TicketUpdater. The status check is part of
+// the UPDATE's WHERE, so concurrent presses race on the row, and only one
+// of them changes it and writes its events.
+func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, events []bot.Event) (*bot.Ticket, bool, error) {
+	query, args := changeQuery(id, ch)
+	applied := false
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 {
+			return err
+		}
+		applied = true
+		if ch.Assignee != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET last_assigned_at = $2 WHERE id = $1`, ch.Assignee.ID, utc(ch.At)); err != nil {
+				return err
+			}
+		}
+		for _, e := range events {
+			e.TicketID = id
+			if _, err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("change ticket %d: %w", id, mapError(err))
+	}
+	t, err := db.Ticket(ctx, id)
+	return t, applied, err
+}
+
+// changeQuery builds the UPDATE for ch, with $n parameters.
+func changeQuery(id int64, ch bot.TicketChange) (string, []any) {
+	args := []any{id, utc(ch.At)}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	sets := []string{"updated_at = $2"}
+	if ch.Status != "" {
+		sets = append(sets, "status = "+arg(string(ch.Status)))
+	}
+	if a := ch.Assignee; a != nil {
+		sets = append(sets, "assignee_id = "+arg(a.ID), "staff_name = "+arg(a.Name), "staff_number = "+arg(a.Number))
+	}
+	if ch.RespondedAt != nil {
+		sets = append(sets, "responded_at = COALESCE(responded_at, "+arg(utc(*ch.RespondedAt))+")")
+	}
+	if ch.ResolvedAt != nil {
+		sets = append(sets, "resolved_at = "+arg(utc(*ch.ResolvedAt)))
+	}
+	if ch.ClearResolution {
+		sets = append(sets, "resolved_at = NULL")
+	}
+	if ch.ClosedAt != nil {
+		sets = append(sets, "closed_at = "+arg(utc(*ch.ClosedAt)))
+	}
+	if ch.Resolution != nil {
+		sets = append(sets, "resolution = "+arg(*ch.Resolution))
+	}
+	if ch.Handling != nil {
+		sets = append(sets, "handling = "+arg(*ch.Handling))
+	}
+	from := make([]string, len(ch.From))
+	for i, s := range ch.From {
+		from[i] = arg(string(s))
+	}
+	q := "UPDATE tickets SET " + strings.Join(sets, ", ") + " WHERE id = $1"
+	if len(from) > 0 {
+		q += " AND status IN (" + strings.Join(from, ", ") + ")"
+	}
+	return q, args
+}
+
+// ActiveTickets implements bot.TicketUpdater: the nearest deadline first
+// (the response deadline until answered, then the resolution deadline).
+func (db *DB) ActiveTickets(ctx context.Context, assignee *int64) ([]bot.Ticket, error) {
+	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE status IN ('open', 'acknowledged', 'waiting', 'resolved')`
+	var args []any
+	if assignee != nil {
+		q += ` AND assignee_id = $1`
+		args = append(args, *assignee)
+	}
+	q += ` ORDER BY CASE WHEN responded_at IS NULL THEN response_due ELSE COALESCE(resolution_due, response_due) END, id LIMIT 200`
+	var out []bot.Ticket
+	err := db.SelectContext(ctx, &out, q, args...)
+	return out, mapError(err)
+}
