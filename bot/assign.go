@@ -35,7 +35,7 @@ func (d *Desk) assign(ctx context.Context, t *Ticket, now time.Time) error {
 		return d.queueTicket(ctx, roster, t, now)
 	}
 	e := Event{At: now, ActorKind: ActorSystem, Kind: "assigned", Body: "派单给 " + who.Label()}
-	t, applied, err := d.tickets.ChangeTicket(ctx, t.ID, TicketChange{From: []Status{StatusOpen}, Assignee: who, At: now}, []Event{e})
+	t, applied, err := d.tickets.ChangeTicket(ctx, t.ID, TicketChange{From: []Status{StatusOpen}, Assignee: who, At: now}, []Event{e}, nil)
 	if err != nil || !applied {
 		return err
 	}
@@ -143,6 +143,8 @@ const (
 	actOnSite   = "os"
 	actHow      = "how"
 	actTo       = "to"
+	// actEscalationAck acknowledges an escalation (leads and managers).
+	actEscalationAck = "eack"
 )
 
 func callbackData(action string, ticket int64, arg ...string) string {

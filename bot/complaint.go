@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/hotline-desk/hotline/conversation"
 )
@@ -26,11 +28,64 @@ func (x *intentRun) complain(ctx context.Context, it conversation.Intent) ([]Rep
 	if err != nil {
 		return nil, fmt.Errorf("record complaint: %w", err)
 	}
+	who := "负责人"
 	if added {
 		x.desk.log.Info("complaint recorded", slog.Int64("ticket", t.ID))
-		x.desk.relayToStaff(ctx, t, e)
+		who = x.desk.escalateComplaint(ctx, t, e)
 	}
-	return []Reply{{Text: fmt.Sprintf("您的投诉已记录（工单 #%d），我们会立即转交负责人核实，并尽快给您答复。", t.ID)}}, nil
+	return []Reply{{Text: fmt.Sprintf("您的投诉已记录（工单 #%d），已转交%s，我们会立即核实，并尽快给您答复。", t.ID, who)}}, nil
+}
+
+// escalateComplaint sends a complaint at once to the managers (总经理室,
+// seed 000 6.4) with the ticket's history, and to the assignee; with no
+// manager reachable, to the leads. It returns who received it, as the
+// customer reads it.
+func (d *Desk) escalateComplaint(ctx context.Context, t *Ticket, e Event) string {
+	if d.staff == nil {
+		return "负责人"
+	}
+	to, office := d.staffWith(ctx, RoleManager), "总经理室"
+	if len(to) == 0 {
+		to, office = d.staffWith(ctx, RoleLead), "服务主管"
+	}
+	d.relayToStaff(ctx, t, e) // the assignee hears it too
+	if len(to) == 0 {
+		return "负责人"
+	}
+	text := d.complaintBrief(ctx, t, e)
+	names := make([]string, 0, len(to))
+	for _, s := range to {
+		names = append(names, s.Label())
+		msg := StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: text, Key: "complaint:" + derefKey(e.MsgKey) + ":" + strconv.FormatInt(s.ID, 10)}
+		if err := d.sendStaff(ctx, msg); err != nil {
+			d.log.Error("escalate complaint", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
+		}
+	}
+	body := office + " " + strings.Join(names, "、")
+	d.tickets.AddEvent(ctx, Event{TicketID: t.ID, At: d.now(), ActorKind: ActorSystem, Kind: "escalated", Body: "投诉升级至 " + body})
+	d.metrics.Escalated()
+	return body
+}
+
+func derefKey(k *string) string {
+	if k == nil {
+		return ""
+	}
+	return *k
+}
+
+// complaintBrief is the complaint with the ticket and its recent history.
+func (d *Desk) complaintBrief(ctx context.Context, t *Ticket, e Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "🚨 客户投诉（工单 #%d）：%s\n\n%s\n\n服务记录：", t.ID, e.Body, d.ticketCard(t, d.now()))
+	events, err := d.tickets.Events(ctx, t.ID)
+	if err == nil {
+		for _, ev := range events[max(0, len(events)-15):] {
+			b.WriteString("\n" + d.eventLine(ev))
+		}
+	}
+	b.WriteString("\n\n回复本消息即可答复客户。")
+	return b.String()
 }
 
 func (x *intentRun) complaintTicket(ctx context.Context, it conversation.Intent) (*Ticket, error) {
@@ -67,12 +122,12 @@ func (x *intentRun) complaintOnlyTicket(ctx context.Context, it conversation.Int
 	if err != nil {
 		return nil, err
 	}
-	t, _, err := x.newTicket(ctx, c, dr)
+	t, clock, err := x.newTicket(ctx, c, dr)
 	if err != nil {
 		return nil, err
 	}
 	t.OpenedBy = "complaint:" + x.in.Key
-	if _, err := x.desk.tickets.OpenTicket(ctx, t, []Event{x.customerEvent(EventOpened, dr.Description, "")}); err != nil {
+	if _, err := x.desk.tickets.OpenTicket(ctx, t, []Event{x.customerEvent(EventOpened, dr.Description, "")}, x.desk.jobsFor(clock, x.now)); err != nil {
 		return nil, fmt.Errorf("open complaint ticket: %w", err)
 	}
 	x.s.ActiveTicket = t.ID

@@ -29,6 +29,8 @@ type CustomerStore interface {
 	CustomerByID(ctx context.Context, id int64) (*Customer, error)
 	// SaveCustomer inserts or updates by (channel, open id) and fills c.ID.
 	SaveCustomer(ctx context.Context, c *Customer) error
+	// CustomersOfUnit lists subscribed customers whose unit is name.
+	CustomersOfUnit(ctx context.Context, name string) ([]Customer, error)
 	// SetSubscribed records a follow or an unfollow.
 	SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error
 }

@@ -29,6 +29,9 @@ type Desk struct {
 	staffChat StaffSender
 	answerer  CallbackAnswerer
 	customer  CustomerMessenger
+	jobs      JobStore
+	sched     SchedulerConfig
+	metrics   JobMetrics
 	log       *slog.Logger
 }
 
@@ -50,7 +53,11 @@ type Deps struct {
 	Answerer  CallbackAnswerer
 	// Customer pushes notices to customers (WeChat); nil when none.
 	Customer CustomerMessenger
-	Log      *slog.Logger
+	Jobs     JobStore
+	// Scheduler tunes the job worker; zero: DefaultSchedulerConfig.
+	Scheduler SchedulerConfig
+	Metrics   JobMetrics // nil: none
+	Log       *slog.Logger
 }
 
 // NewDesk builds the desk.
@@ -58,9 +65,16 @@ func NewDesk(d Deps) *Desk {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Scheduler == (SchedulerConfig{}) {
+		d.Scheduler = DefaultSchedulerConfig
+	}
+	if d.Metrics == nil {
+		d.Metrics = noMetrics{}
+	}
 	return &Desk{now: d.Clock, policy: d.Policy, tickets: d.Tickets, customers: d.Customers, units: d.Units,
 		sessions: d.Sessions, inbound: d.Inbound, backlog: d.Backlog, staff: d.Staff, states: d.States,
-		staffChat: d.StaffChat, answerer: d.Answerer, customer: d.Customer, log: d.Log}
+		staffChat: d.StaffChat, answerer: d.Answerer, customer: d.Customer, jobs: d.Jobs, sched: d.Scheduler,
+		metrics: d.Metrics, log: d.Log}
 }
 
 // apologyText is what a customer reads when their message could not be

@@ -44,7 +44,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sessions := store.NewSessions(rdb, keys)
 	f.desk = bot.NewDesk(bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
-		Customers: f.db, Units: f.db, Sessions: sessions, Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Log: quiet()})
+		Customers: f.db, Units: f.db, Sessions: sessions, Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()})
 	return f
 }
 

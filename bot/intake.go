@@ -63,7 +63,7 @@ func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]R
 	if err != nil {
 		return nil, err
 	}
-	created, err := x.desk.tickets.OpenTicket(ctx, t, x.openingEvents(t, dr))
+	created, err := x.desk.tickets.OpenTicket(ctx, t, x.openingEvents(t, dr), x.desk.jobsFor(clock, x.now))
 	if err != nil {
 		return nil, fmt.Errorf("open ticket: %w", err)
 	}
@@ -127,6 +127,11 @@ func (x *intentRun) newTicket(ctx context.Context, c *Customer, dr *conversation
 		t.ResolutionDue = &due.Resolution
 	}
 	return t, clock, nil
+}
+
+// jobsFor schedules a new ticket's reminders and breach checks.
+func (d *Desk) jobsFor(clock sla.Clock, now time.Time) func(*Ticket) ([]Job, error) {
+	return func(t *Ticket) ([]Job, error) { return d.deadlineJobs(t, clock.Plan, clock, now) }
 }
 
 // unitPlan finds the plan of a unit and whether the report falls outside

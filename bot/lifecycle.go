@@ -70,6 +70,8 @@ func (d *Desk) act(ctx context.Context, s *Staff, chat int64, t *Ticket, action,
 		return d.reassign(ctx, s, t, arg)
 	case actOnSite:
 		return d.onSite(ctx, s, t)
+	case actEscalationAck:
+		return d.acknowledgeEscalation(ctx, s, t, arg)
 	}
 	return "无效的按钮", nil
 }
@@ -87,7 +89,7 @@ func (d *Desk) acknowledge(ctx context.Context, s *Staff, t *Ticket) (string, er
 		met = "响应超时 " + hoursMinutes(now.Sub(t.ResponseDue))
 	}
 	ch := TicketChange{From: []Status{StatusOpen}, Status: StatusAcknowledged, RespondedAt: &now, Assignee: s, At: now}
-	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "acknowledged", s.Label()+" 接单，"+met, now)})
+	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "acknowledged", s.Label()+" 接单，"+met, now)}, nil)
 	if err != nil || !applied {
 		return alreadyText(t2, err), err
 	}
@@ -121,7 +123,7 @@ func (d *Desk) noteReceived(ctx context.Context, s *Staff, chat int64, st StaffS
 		return err
 	}
 	buttons := [][]Button{{{"电话", callbackData(actHow, st.Ticket, "phone")}, {"远程", callbackData(actHow, st.Ticket, "remote")}, {"上门", callbackData(actHow, st.Ticket, "onsite")}}}
-	return d.staffChat.SendStaff(ctx, StaffMessage{ChatID: chat, TicketID: st.Ticket, Buttons: buttons,
+	return d.sendStaff(ctx, StaffMessage{ChatID: chat, TicketID: st.Ticket, Buttons: buttons,
 		Text: fmt.Sprintf("工单 #%d 解决说明已记下。请选择解决方式：", st.Ticket)})
 }
 
@@ -141,7 +143,7 @@ func (d *Desk) resolve(ctx context.Context, s *Staff, t *Ticket, how string) (st
 	now := d.now()
 	ch := TicketChange{From: []Status{StatusOpen, StatusAcknowledged, StatusWaiting}, Status: StatusResolved,
 		RespondedAt: &now, ResolvedAt: &now, Resolution: &st.Note, Handling: &how, At: now}
-	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "resolved", way+"解决："+st.Note, now)})
+	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "resolved", way+"解决："+st.Note, now)}, d.autoCloseJob(t, now))
 	if err != nil || !applied {
 		return alreadyText(t2, err), err
 	}
@@ -196,7 +198,7 @@ func (d *Desk) offerReassign(ctx context.Context, s *Staff, chat int64, t *Ticke
 	if len(rows) == 0 {
 		return "目前没有其他值班工程师", nil
 	}
-	err = d.staffChat.SendStaff(ctx, StaffMessage{ChatID: chat, TicketID: t.ID, Buttons: rows, Text: fmt.Sprintf("工单 #%d 转派给：", t.ID)})
+	err = d.sendStaff(ctx, StaffMessage{ChatID: chat, TicketID: t.ID, Buttons: rows, Text: fmt.Sprintf("工单 #%d 转派给：", t.ID)})
 	return "请选择转派对象", err
 }
 
@@ -219,7 +221,7 @@ func (d *Desk) reassign(ctx context.Context, s *Staff, t *Ticket, arg string) (s
 	now := d.now()
 	old := t
 	ch := TicketChange{From: []Status{StatusOpen, StatusAcknowledged, StatusWaiting}, Assignee: to, At: now}
-	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "reassigned", s.Label()+" 转派给 "+to.Label(), now)})
+	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "reassigned", s.Label()+" 转派给 "+to.Label(), now)}, nil)
 	if err != nil || !applied {
 		return alreadyText(t2, err), err
 	}
@@ -285,4 +287,22 @@ func (d *Desk) staffSay(ctx context.Context, s *Staff, chat, ticketID int64, tex
 	}
 	d.notifyCustomer(ctx, t, fmt.Sprintf("工程师 %s（工单 #%d）：%s", s.Name, t.ID, text), "工程师留言")
 	return d.tell(ctx, chat, fmt.Sprintf("✅ 已转达工单 #%d 的客户。", t.ID))
+}
+
+// acknowledgeEscalation (已知悉) stops the chain for that missed deadline:
+// a lead or manager has taken it in hand.
+func (d *Desk) acknowledgeEscalation(ctx context.Context, s *Staff, t *Ticket, goal string) (string, error) {
+	if !s.IsLead() {
+		return "只有主管和经理可以确认升级", nil
+	}
+	if _, ok := goalNames[goal]; !ok {
+		return "无效的按钮", nil
+	}
+	key := callbackData(actEscalationAck, t.ID, goal)
+	e := d.staffEvent(s, "escalation_acknowledged", goal, d.now())
+	e.TicketID, e.MsgKey = t.ID, &key
+	if _, err := d.tickets.AddEvent(ctx, e); err != nil {
+		return "", err
+	}
+	return "已确认，后续升级已停止", nil
 }

@@ -7,9 +7,8 @@ import (
 )
 
 // relayToStaff hands a customer's message on an open ticket to its
-// assignee, marked with the ticket number; a complaint also goes to every
-// lead and manager. Unassigned tickets' messages wait in the log for
-// whoever takes the ticket.
+// assignee, marked with the ticket number. Unassigned tickets' messages
+// wait in the log for whoever takes the ticket.
 func (d *Desk) relayToStaff(ctx context.Context, t *Ticket, e Event) {
 	if d.staffChat == nil || d.staff == nil {
 		return
@@ -21,15 +20,7 @@ func (d *Desk) relayToStaff(ctx context.Context, t *Ticket, e Event) {
 			to = append(to, *s)
 		}
 	}
-	if e.Kind == EventComplaint {
-		to = append(to, d.staffWith(ctx, RoleLead, RoleManager)...)
-	}
-	seen := map[int64]bool{}
 	for _, s := range to {
-		if seen[s.ID] {
-			continue
-		}
-		seen[s.ID] = true
 		err := d.staffChat.SendStaff(ctx, StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: text, PhotoID: photoOf(e)})
 		if err != nil {
 			d.log.Error("relay to staff", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))

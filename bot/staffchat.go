@@ -27,6 +27,9 @@ type StaffMessage struct {
 	TicketID int64 // the ticket the message is about, so a reply to it reaches that ticket
 	// NotBefore holds the message until then (quiet hours); zero: now.
 	NotBefore time.Time
+	// Key, when set, makes sending the same message again harmless: the
+	// outbox keeps one message per key (scheduled jobs set it).
+	Key string
 }
 
 // StaffEdit changes a message sent earlier under Ref.

@@ -189,5 +189,5 @@ func (d *Desk) showTicket(ctx context.Context, chat int64, arg string) error {
 	for _, e := range events[max(0, len(events)-30):] {
 		b.WriteString("\n" + d.eventLine(e))
 	}
-	return d.staffChat.SendStaff(ctx, StaffMessage{ChatID: chat, TicketID: t.ID, Text: b.String()})
+	return d.sendStaff(ctx, StaffMessage{ChatID: chat, TicketID: t.ID, Text: b.String()})
 }

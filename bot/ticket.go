@@ -108,7 +108,9 @@ type TicketStore interface {
 	// OpenTicket inserts t and its first events in one transaction and
 	// fills t.ID. When a ticket with t.OpenedBy exists already (a retry of
 	// the opening message), it loads that one into t and returns false.
-	OpenTicket(ctx context.Context, t *Ticket, events []Event) (created bool, err error)
+	// jobs, called with the ticket once it has its id, gives the work to
+	// schedule in the same transaction.
+	OpenTicket(ctx context.Context, t *Ticket, events []Event, jobs func(*Ticket) ([]Job, error)) (created bool, err error)
 	// Ticket loads one ticket; ErrNotFound when there is none.
 	Ticket(ctx context.Context, id int64) (*Ticket, error)
 	// OpenTicketsOf lists a customer's tickets that are not closed, newest first.
@@ -120,10 +122,10 @@ type TicketStore interface {
 	AddEvent(ctx context.Context, e Event) (bool, error)
 	// Events is a ticket's service log, oldest first.
 	Events(ctx context.Context, ticketID int64) ([]Event, error)
-	// ChangeTicket applies ch and appends events in one transaction. It
-	// returns the ticket as it is afterwards and whether ch applied; a ticket
-	// not in ch.From is returned unchanged with false.
-	ChangeTicket(ctx context.Context, id int64, ch TicketChange, events []Event) (*Ticket, bool, error)
+	// ChangeTicket applies ch, appends events and schedules jobs in one
+	// transaction. It returns the ticket as it is afterwards and whether ch
+	// applied; a ticket not in ch.From is returned unchanged with false.
+	ChangeTicket(ctx context.Context, id int64, ch TicketChange, events []Event, jobs []Job) (*Ticket, bool, error)
 	// ActiveTickets lists tickets not closed, most urgent first; with
 	// assignee set only theirs.
 	ActiveTickets(ctx context.Context, assignee *int64) ([]Ticket, error)

@@ -52,3 +52,20 @@ func (db *DB) CustomerByID(ctx context.Context, id int64) (*bot.Customer, error)
 	}
 	return &c, nil
 }
+
+// CustomersOfUnit implements bot.CustomerStore.
+func (db *DB) CustomersOfUnit(ctx context.Context, name string) ([]bot.Customer, error) {
+	var all []bot.Customer
+	err := db.SelectContext(ctx, &all, `SELECT `+customerColumns+` FROM customers WHERE subscribed AND unit_name <> ''`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	key := bot.UnitKey(name)
+	out := all[:0]
+	for _, c := range all {
+		if bot.UnitKey(c.UnitName) == key {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}

@@ -14,7 +14,7 @@ import (
 // ChangeTicket implements bot.TicketUpdater. The status check is part of
 // the UPDATE's WHERE, so concurrent presses race on the row, and only one
 // of them changes it and writes its events.
-func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, events []bot.Event) (*bot.Ticket, bool, error) {
+func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, events []bot.Event, jobs []bot.Job) (*bot.Ticket, bool, error) {
 	query, args := changeQuery(id, ch)
 	applied := false
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -38,7 +38,7 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 				return err
 			}
 		}
-		return nil
+		return insertJobs(ctx, tx, jobs, ch.At)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("change ticket %d: %w", id, mapError(err))

@@ -18,7 +18,7 @@ const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_n
 // OpenTicket implements bot.TicketStore. The unique key on opened_by is the
 // last guard against a retried opening message: the loser of a race loads
 // the winner's ticket.
-func (db *DB) OpenTicket(ctx context.Context, t *bot.Ticket, events []bot.Event) (bool, error) {
+func (db *DB) OpenTicket(ctx context.Context, t *bot.Ticket, events []bot.Event, jobs func(*bot.Ticket) ([]bot.Job, error)) (bool, error) {
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := insertTicket(ctx, tx, t); err != nil {
 			return err
@@ -29,7 +29,14 @@ func (db *DB) OpenTicket(ctx context.Context, t *bot.Ticket, events []bot.Event)
 				return err
 			}
 		}
-		return nil
+		if jobs == nil {
+			return nil
+		}
+		js, err := jobs(t)
+		if err != nil {
+			return err
+		}
+		return insertJobs(ctx, tx, js, t.CreatedAt)
 	})
 	if err = mapError(err); errors.Is(err, bot.ErrConflict) {
 		existing, lerr := db.ticketOpenedBy(ctx, t.OpenedBy)
