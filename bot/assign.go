@@ -161,7 +161,10 @@ func pingButtons(t *Ticket) [][]Button {
 	case StatusOpen:
 		return [][]Button{{{"接单", callbackData(actAck, t.ID)}, {"已解决", callbackData(actResolve, t.ID)}},
 			{{"转派", callbackData(actReassign, t.ID)}, {"需上门", callbackData(actOnSite, t.ID)}}}
-	case StatusAcknowledged, StatusWaiting:
+	case StatusAcknowledged:
+		return [][]Button{{{"已解决", callbackData(actResolve, t.ID)}, {"等待客户", callbackData(actWait, t.ID)}},
+			{{"转派", callbackData(actReassign, t.ID)}, {"需上门", callbackData(actOnSite, t.ID)}}}
+	case StatusWaiting:
 		return [][]Button{{{"已解决", callbackData(actResolve, t.ID)}},
 			{{"转派", callbackData(actReassign, t.ID)}, {"需上门", callbackData(actOnSite, t.ID)}}}
 	}

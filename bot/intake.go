@@ -213,9 +213,15 @@ func (x *intentRun) appendToTicket(ctx context.Context, it conversation.Intent) 
 	if err != nil {
 		return intentResult{}, fmt.Errorf("add to ticket: %w", err)
 	}
-	if added {
-		x.desk.relayToStaff(ctx, t, e)
+	if !added {
+		return intentResult{}, nil
 	}
+	if t.Status == StatusWaiting {
+		if t, err = x.desk.resume(ctx, t, x.now); err != nil {
+			return intentResult{}, fmt.Errorf("resume clock: %w", err)
+		}
+	}
+	x.desk.relayToStaff(ctx, t, e)
 	return intentResult{}, nil
 }
 

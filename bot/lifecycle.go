@@ -70,6 +70,8 @@ func (d *Desk) act(ctx context.Context, s *Staff, chat int64, t *Ticket, action,
 		return d.reassign(ctx, s, t, arg)
 	case actOnSite:
 		return d.onSite(ctx, s, t)
+	case actWait:
+		return d.askMissing(ctx, s, chat, t)
 	case actEscalationAck:
 		return d.acknowledgeEscalation(ctx, s, t, arg)
 	}

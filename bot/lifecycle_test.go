@@ -150,3 +150,32 @@ func TestStaffLinkWithInvite(t *testing.T) {
 		t.Fatal("a used code linked a second account")
 	}
 }
+
+// Waiting for the customer pauses the clock over the weekend; the answer
+// resumes it and moves the deadline by the paused business time.
+func TestWaitingForCustomerPausesClock(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.now = time.Date(2026, 3, 6, 10, 0, 0, 0, shanghai) // Friday
+	f.report("报表导不出来", "市中心医院")                          // 5x9; resolution due Wednesday 18:00
+	eng := telegramOf("001")
+	f.press(eng, "ack:1")
+	f.now = time.Date(2026, 3, 6, 11, 0, 0, 0, shanghai)
+	f.press(eng, "wait:1")
+	f.staffText(eng, "请提供报错截图")
+	if tk := f.ticket(1); tk.Status != bot.StatusWaiting || tk.PausedSince == nil {
+		t.Fatalf("after 等待客户: %+v", tk)
+	}
+	f.now = time.Date(2026, 3, 9, 10, 0, 0, 0, shanghai) // Monday
+	f.say("截图已经发了，是导出按钮报错")
+	tk := f.ticket(1)
+	// Paused: Fri 11–12 and 13–18 (6 h), Mon 08–10 (2 h) = 8 business hours.
+	want := time.Date(2026, 3, 12, 17, 0, 0, 0, shanghai)
+	if tk.Status != bot.StatusAcknowledged || tk.PausedSince != nil || !tk.ResolutionDue.Equal(want) {
+		t.Fatalf("after the answer: status %s, paused since %v, resolution due %v (want %v)", tk.Status, tk.PausedSince, tk.ResolutionDue.In(shanghai), want)
+	}
+	var n int
+	if err := f.db.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE kind = 'breach' AND payload = 'resolution' AND done_at IS NULL AND due_at = $1`, want.UTC()); err != nil || n != 1 {
+		t.Fatalf("breach job at the moved deadline: %d, %v", n, err)
+	}
+}

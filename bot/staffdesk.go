@@ -98,8 +98,11 @@ func (d *Desk) staffMessage(ctx context.Context, s *Staff, u StaffUpdate) error 
 	if err != nil {
 		return fmt.Errorf("staff state: %w", err)
 	}
-	if st.Awaiting == awaitNote && text != "" {
+	switch {
+	case st.Awaiting == awaitNote && text != "":
 		return d.noteReceived(ctx, s, u.ChatID, st, text)
+	case st.Awaiting == awaitMissing && text != "":
+		return d.startWaiting(ctx, s, u.ChatID, st, text)
 	}
 	return d.tell(ctx, u.ChatID, "要答复客户，请「回复」对应的工单消息，或发送 /say 工单号 内容。\n"+staffHelp)
 }

@@ -145,5 +145,13 @@ type TicketChange struct {
 	Handling    *string
 	// ClearResolution empties resolved_at (a reopened ticket).
 	ClearResolution bool
-	At              time.Time
+	// Pause and Resume stop and restart the SLA clock: Pause sets
+	// paused_since to At; Resume clears it and stores Paused and the moved
+	// deadlines.
+	Pause         bool
+	Resume        bool
+	Paused        string
+	ResponseDue   time.Time
+	ResolutionDue *time.Time
+	At            time.Time
 }

@@ -79,3 +79,10 @@ func (db *DB) FailedJobs(ctx context.Context, limit int) ([]bot.Job, error) {
 		ORDER BY id DESC LIMIT $1`, limit)
 	return jobs, mapError(err)
 }
+
+// DueJobs counts jobs due at now and not done (for the metrics).
+func (db *DB) DueJobs(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := db.GetContext(ctx, &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL AND due_at <= $1`, utc(now))
+	return n, mapError(err)
+}

@@ -73,6 +73,13 @@ func changeQuery(id int64, ch bot.TicketChange) (string, []any) {
 	if ch.ClosedAt != nil {
 		sets = append(sets, "closed_at = "+arg(utc(*ch.ClosedAt)))
 	}
+	if ch.Pause {
+		sets = append(sets, "paused_since = $2")
+	}
+	if ch.Resume {
+		sets = append(sets, "paused_since = NULL", "paused = "+arg(ch.Paused), "response_due = "+arg(utc(ch.ResponseDue)),
+			"resolution_due = "+arg(utcPtr(ch.ResolutionDue)))
+	}
 	if ch.Resolution != nil {
 		sets = append(sets, "resolution = "+arg(*ch.Resolution))
 	}

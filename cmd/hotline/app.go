@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,13 +38,18 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	if opt.keys.Prefix == "" {
 		opt.keys = store.DefaultKeys
 	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := web.NewJobMetrics(registry, func() float64 {
+		n, _ := b.db.DueJobs(context.Background(), opt.clock())
+		return float64(n)
+	})
 	sessions := store.NewSessions(b.redis, opt.keys)
 	desk := bot.NewDesk(bot.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions, Log: log,
+		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions,
+		Jobs: b.db, Metrics: metrics, Log: log,
 	})
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &app{desk: desk, mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.db.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
@@ -84,6 +90,14 @@ func templates(p *bot.Policy) map[string]wechat.TemplateConfig {
 		out[kind] = wechat.TemplateConfig{ID: t.ID, Fields: t.Fields}
 	}
 	return out
+}
+
+// start runs the background workers until ctx ends: the scheduler on
+// every replica (claims keep each job to one of them).
+func (a *app) start(ctx context.Context) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.desk.RunScheduler(ctx) })
+	return &wg
 }
 
 // drain waits for background work (WeChat pushes) after the HTTP server

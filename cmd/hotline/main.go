@@ -33,6 +33,7 @@ func commands() map[string]command {
 		"migrate": {"apply database migrations and exit", runMigrate},
 		"version": {"print the version", runVersion},
 		"staff":   {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
+		"jobs":    {"list scheduled work due next and jobs that failed", runJobs},
 		"sla":     {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
 	}
 }

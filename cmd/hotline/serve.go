@@ -44,9 +44,14 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := a.desk.ScheduleRenewals(ctx); err != nil {
+		return fmt.Errorf("schedule renewal notices: %w", err)
+	}
+	workers := a.start(ctx)
 	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {
 		return err
 	}
+	workers.Wait()
 	dctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	a.drain(dctx)
