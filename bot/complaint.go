@@ -164,6 +164,6 @@ func (x *intentRun) overflow(ctx context.Context, text string) error {
 		return wrap("keep overflow text", err)
 	}
 	in := x.in
-	in.Key, in.Text = "overflow:"+in.Key, text
+	in.Key, in.Text = overflowPrefix+in.Key, text
 	return wrap("keep overflow text", x.desk.backlog.Keep(ctx, in, "description too long for one report", x.now))
 }

@@ -82,11 +82,22 @@ func NewDesk(d Deps) *Desk {
 const apologyText = "抱歉，系统暂时繁忙，您的消息已保存，我们会尽快处理。请稍后再试，或回复「人工」请工程师回电。"
 
 // HandleInbound handles one customer message. A retry of a message already
-// handled (same Key) gets the same replies and changes nothing.
+// handled (same Key) gets the same replies and changes nothing. A message
+// that cannot be handled now is kept in the backlog, and the customer gets
+// an apology; ReplayBacklog handles it later.
 func (d *Desk) HandleInbound(ctx context.Context, in Inbound) ([]Reply, error) {
+	replies, err := d.process(ctx, in)
+	if err != nil {
+		return d.keep(ctx, in, err)
+	}
+	return replies, nil
+}
+
+// process claims the message, runs it, and records its replies.
+func (d *Desk) process(ctx context.Context, in Inbound) ([]Reply, error) {
 	claimed, err := d.inbound.Claim(ctx, in.Key)
 	if err != nil {
-		return d.keep(ctx, in, fmt.Errorf("claim inbound: %w", err))
+		return nil, fmt.Errorf("claim inbound: %w", err)
 	}
 	if !claimed {
 		return d.inbound.Replies(ctx, in.Key)
@@ -94,7 +105,7 @@ func (d *Desk) HandleInbound(ctx context.Context, in Inbound) ([]Reply, error) {
 	replies, err := d.handle(ctx, in)
 	if err != nil {
 		d.inbound.Release(context.WithoutCancel(ctx), in.Key)
-		return d.keep(ctx, in, err)
+		return nil, err
 	}
 	if err := d.inbound.Finish(ctx, in.Key, replies); err != nil {
 		d.log.Warn("record inbound replies", slog.String("err", err.Error()))

@@ -18,6 +18,8 @@ type fixture struct {
 	desk *bot.Desk
 	db   *store.DB
 	rdb  *store.Redis
+	keys store.Keys
+	deps bot.Deps
 	now  time.Time
 	seq  atomic.Int64
 }
@@ -34,7 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{t: t, db: storetest.Postgres(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
-	f.rdb = rdb
+	f.rdb, f.keys = rdb, keys
 	policy, err := bot.ParsePolicy([]byte(deskPolicy), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +45,23 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	sessions := store.NewSessions(rdb, keys)
-	f.desk = bot.NewDesk(bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
-		Customers: f.db, Units: f.db, Sessions: sessions, Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()})
+	f.deps = bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
+		Customers: f.db, Units: f.db, Sessions: sessions, Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()}
+	f.desk = bot.NewDesk(f.deps)
 	return f
+}
+
+// reconnectRedis gives the desk a new Redis connection, as after an outage.
+func (f *fixture) reconnectRedis() {
+	f.t.Helper()
+	rdb, err := store.OpenRedis(context.Background(), storetest.RedisURL())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { rdb.Close() })
+	sessions := store.NewSessions(rdb, f.keys)
+	f.deps.Sessions, f.deps.Inbound, f.deps.States = sessions, sessions, sessions
+	f.desk = bot.NewDesk(f.deps)
 }
 
 // say sends a text as customer "o1" and returns the replies joined.
@@ -148,7 +164,8 @@ func TestDeskComplaintWithoutTicketOpensOne(t *testing.T) {
 	}
 }
 
-// With Redis gone, the customer gets an apology and the message is kept.
+// With Redis gone, the customer gets an apology and the message is kept;
+// once Redis is back, the kept message is handled as if it had just come.
 func TestDeskKeepsMessageWhenRedisFails(t *testing.T) {
 	f := newFixture(t)
 	f.rdb.Close()
@@ -158,5 +175,20 @@ func TestDeskKeepsMessageWhenRedisFails(t *testing.T) {
 	}
 	if n := f.count(`SELECT count(*) FROM inbound_backlog WHERE payload LIKE '%服务器宕机了%'`); n != 1 {
 		t.Fatalf("backlog rows = %d", n)
+	}
+	if _, err := f.desk.ReplayBacklog(context.Background()); err == nil {
+		t.Fatal("replay succeeded with Redis still down")
+	}
+	f.reconnectRedis()
+	n, err := f.desk.ReplayBacklog(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("replay: %d, %v", n, err)
+	}
+	if n := f.count(`SELECT count(*) FROM inbound_backlog WHERE handled_at IS NULL`); n != 0 {
+		t.Fatalf("%d messages still waiting", n)
+	}
+	// The kept text started the report: the next answer is its severity.
+	if got := f.say("2"); !strings.Contains(got, "单位") {
+		t.Fatalf("after replay the dialogue is not at the unit question: %s", got)
 	}
 }

@@ -35,4 +35,14 @@ type InboundLog interface {
 // customer sent is lost when a store fails.
 type Backlog interface {
 	Keep(ctx context.Context, in Inbound, cause string, at time.Time) error
+	// Waiting lists kept messages not yet handled, oldest first.
+	Waiting(ctx context.Context, limit int) ([]BacklogItem, error)
+	// Handled marks a kept message as handled.
+	Handled(ctx context.Context, id int64, at time.Time) error
+}
+
+// BacklogItem is one kept message.
+type BacklogItem struct {
+	ID int64
+	In Inbound
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -18,5 +19,31 @@ func (db *DB) Keep(ctx context.Context, in bot.Inbound, cause string, at time.Ti
 	_, err = db.ExecContext(ctx, `INSERT INTO inbound_backlog (msg_key, channel, open_id, payload, cause, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (msg_key) DO NOTHING`,
 		in.Key, in.Channel, in.From, string(payload), cause, utc(at))
+	return mapError(err)
+}
+
+// Waiting implements bot.Backlog.
+func (db *DB) Waiting(ctx context.Context, limit int) ([]bot.BacklogItem, error) {
+	var rows []struct {
+		ID      int64  `db:"id"`
+		Payload string `db:"payload"`
+	}
+	if err := db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog WHERE handled_at IS NULL ORDER BY id LIMIT $1`, limit); err != nil {
+		return nil, mapError(err)
+	}
+	items := make([]bot.BacklogItem, 0, len(rows))
+	for _, r := range rows {
+		it := bot.BacklogItem{ID: r.ID}
+		if err := json.Unmarshal([]byte(r.Payload), &it.In); err != nil {
+			return nil, fmt.Errorf("backlog %d: %w", r.ID, err)
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// Handled implements bot.Backlog.
+func (db *DB) Handled(ctx context.Context, id int64, at time.Time) error {
+	_, err := db.ExecContext(ctx, `UPDATE inbound_backlog SET handled_at = $2 WHERE id = $1`, id, utc(at))
 	return mapError(err)
 }

@@ -93,11 +93,40 @@ func templates(p *bot.Policy) map[string]wechat.TemplateConfig {
 }
 
 // start runs the background workers until ctx ends: the scheduler on
-// every replica (claims keep each job to one of them).
-func (a *app) start(ctx context.Context) *sync.WaitGroup {
+// every replica (claims keep each job to one of them), and the replay of
+// messages kept while a store was down.
+func (a *app) start(ctx context.Context, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.desk.RunScheduler(ctx) })
+	wg.Go(func() { every(ctx, backlogReplay, func() { a.replay(ctx, log) }) })
 	return &wg
+}
+
+// backlogReplay is how often kept messages are tried again.
+const backlogReplay = 30 * time.Second
+
+func (a *app) replay(ctx context.Context, log *slog.Logger) {
+	n, err := a.desk.ReplayBacklog(ctx)
+	if n > 0 {
+		log.Info("replayed kept messages", slog.Int("count", n))
+	}
+	if err != nil && ctx.Err() == nil {
+		log.Warn("replay kept messages", slog.String("err", err.Error()))
+	}
+}
+
+// every calls f each interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
+	}
 }
 
 // drain waits for background work (WeChat pushes) after the HTTP server

@@ -47,7 +47,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := a.desk.ScheduleRenewals(ctx); err != nil {
 		return fmt.Errorf("schedule renewal notices: %w", err)
 	}
-	workers := a.start(ctx)
+	workers := a.start(ctx, log)
 	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {
 		return err
 	}
