@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 
@@ -33,6 +34,19 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// migrationLockID is the advisory lock migrators take: one per schema, so
+// replicas on one schema wait for each other while deployments (and test
+// runs) in other schemas of the same database do not.
+func (db *DB) migrationLockID() (int64, error) {
+	var schema string
+	if err := db.Get(&schema, `SELECT current_schema()`); err != nil {
+		return 0, fmt.Errorf("current schema: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("hotline migrations " + schema))
+	return int64(h.Sum64() >> 1), nil
+}
+
 func (db *DB) migrator() (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations/"+string(db.Dialect))
 	if err != nil {
@@ -41,7 +55,13 @@ func (db *DB) migrator() (*goose.Provider, error) {
 	if db.Dialect == SQLite {
 		return goose.NewProvider(goose.DialectSQLite3, db.DB.DB, fsys)
 	}
-	locker, err := lock.NewPostgresSessionLocker()
+	id, err := db.migrationLockID()
+	if err != nil {
+		return nil, err
+	}
+	// Retry every second: a replica waiting for another's migration starts
+	// serving a few seconds sooner than with goose's 5-second default.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 300))
 	if err != nil {
 		return nil, err
 	}

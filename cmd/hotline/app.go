@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/hotline-desk/hotline/adapters/telegram"
 	"github.com/hotline-desk/hotline/adapters/web"
 	"github.com/hotline-desk/hotline/adapters/wechat"
 	"github.com/hotline-desk/hotline/bot"
@@ -19,9 +21,10 @@ import (
 // app is Hotline assembled: the desk, its stores and its channels. serve
 // runs it; tests and the load command build the same thing.
 type app struct {
-	mux    *web.Server
-	desk   *bot.Desk
-	wechat *wechat.Handler // nil when no official account is configured
+	mux      *web.Server
+	desk     *bot.Desk
+	wechat   *wechat.Handler // nil when no official account is configured
+	telegram *telegram.Bot   // nil when no staff bot is configured
 }
 
 // appOptions are the knobs tests turn; zero values mean production.
@@ -29,6 +32,8 @@ type appOptions struct {
 	clock       bot.Clock
 	keys        store.Keys
 	replyBudget time.Duration
+	telegram    func(*telegram.Config) // adjusts the staff bot's settings (rates in tests)
+	scheduler   bot.SchedulerConfig
 }
 
 func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt appOptions) (*app, error) {
@@ -44,43 +49,85 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 		n, _ := b.db.DueJobs(context.Background(), opt.clock())
 		return float64(n)
 	})
-	sessions := store.NewSessions(b.redis, opt.keys)
-	desk := bot.NewDesk(bot.Deps{
-		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions,
-		Jobs: b.db, Metrics: metrics, Log: log,
-	})
-	a := &app{desk: desk, mux: web.New(registry, []web.Checker{
+	a := &app{mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.db.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
-	if err := a.mountWeChat(cfg, policy, b, log, opt); err != nil {
+	sessions := store.NewSessions(b.redis, opt.keys)
+	deps := bot.Deps{
+		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
+		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions,
+		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Log: log,
+	}
+	wcfg := weChatConfig(cfg, policy, log, opt)
+	if cfg.WeChat.Enabled() {
+		messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
+		if err != nil {
+			return nil, fmt.Errorf("wechat: %w", err)
+		}
+		deps.Customer = messenger
+	}
+	if err := a.connectTelegram(cfg, b, log, opt, &deps); err != nil {
 		return nil, err
 	}
-	return a, nil
+	a.desk = bot.NewDesk(deps)
+	return a, a.mountWeChat(cfg, wcfg, deps.Customer, log)
 }
 
-func (a *app) mountWeChat(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt appOptions) error {
-	if !cfg.WeChat.Enabled() {
-		log.Info("WeChat official account not configured: set HOTLINE_WECHAT_APP_ID, _APP_SECRET and _TOKEN to take customers' messages")
-		return nil
-	}
-	wcfg := wechat.Config{
+func weChatConfig(cfg *Config, policy *bot.Policy, log *slog.Logger, opt appOptions) wechat.Config {
+	return wechat.Config{
 		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, Token: cfg.WeChat.Token, AESKey: cfg.WeChat.AESKey,
 		APIBase: cfg.WeChat.APIBase, Templates: templates(policy), Logger: log, Now: opt.clock,
 		ReplyBudget: opt.replyBudget,
 	}
-	messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
-	if err != nil {
-		return fmt.Errorf("wechat: %w", err)
+}
+
+func (a *app) mountWeChat(cfg *Config, wcfg wechat.Config, out bot.CustomerMessenger, log *slog.Logger) error {
+	if !cfg.WeChat.Enabled() {
+		log.Info("WeChat official account not configured: set HOTLINE_WECHAT_APP_ID, _APP_SECRET and _TOKEN to take customers' messages")
+		return nil
 	}
-	h, err := wechat.NewHandler(wcfg, a.desk, messenger)
+	h, err := wechat.NewHandler(wcfg, a.desk, out)
 	if err != nil {
 		return fmt.Errorf("wechat: %w", err)
 	}
 	a.wechat = h
 	a.mux.Handle("GET /wechat", h)
 	a.mux.Handle("POST /wechat", h)
+	return nil
+}
+
+// telegramConnectTries bounds the start-up wait for the Bot API (getMe).
+const telegramConnectTries = 5
+
+// connectTelegram builds the staff bot; the desk, built after it, handles
+// its updates (the handler looks the desk up when an update comes).
+func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt appOptions, deps *bot.Deps) error {
+	if cfg.Telegram.Token == "" {
+		log.Info("Telegram staff bot not configured: set HOTLINE_TELEGRAM_TOKEN to ping engineers; tickets wait in the queue")
+		return nil
+	}
+	tcfg := telegram.Config{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
+		WebhookURL: cfg.Telegram.WebhookURL, WebhookSecret: cfg.Telegram.WebhookSecret, Now: opt.clock}
+	if opt.telegram != nil {
+		opt.telegram(&tcfg)
+	}
+	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.HandleStaff(ctx, u) })
+	var err error
+	for try := 1; try <= telegramConnectTries; try++ {
+		if a.telegram, err = telegram.New(tcfg, handler, b.db, log); err == nil {
+			break
+		}
+		log.Warn("Telegram Bot API not reachable yet", slog.Int("try", try), slog.String("err", err.Error()))
+		time.Sleep(time.Duration(try) * time.Second) // start-up only: a real outage, not business time
+	}
+	if err != nil {
+		return &envError{"HOTLINE_TELEGRAM_TOKEN", err.Error()}
+	}
+	deps.StaffChat, deps.Answerer = a.telegram, a.telegram
+	if cfg.Telegram.WebhookURL != "" {
+		a.mux.Handle("POST /telegram", a.telegram.WebhookHandler())
+	}
 	return nil
 }
 
@@ -98,8 +145,18 @@ func templates(p *bot.Policy) map[string]wechat.TemplateConfig {
 func (a *app) start(ctx context.Context, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.desk.RunScheduler(ctx) })
+	if a.telegram != nil {
+		wg.Go(func() { logStop(log, "telegram updates", a.telegram.Run(ctx)) })
+		wg.Go(func() { logStop(log, "telegram outbox", a.telegram.RunOutbox(ctx)) })
+	}
 	wg.Go(func() { every(ctx, backlogReplay, func() { a.replay(ctx, log) }) })
 	return &wg
+}
+
+func logStop(log *slog.Logger, what string, err error) {
+	if err != nil && !errors.Is(err, context.Canceled) {
+		log.Error(what+" stopped", slog.String("err", err.Error()))
+	}
 }
 
 // backlogReplay is how often kept messages are tried again.

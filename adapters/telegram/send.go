@@ -1,0 +1,205 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/store"
+)
+
+// Telegram's limits on what one message carries, in UTF-16 code units.
+const (
+	maxText    = 4096
+	maxCaption = 1024
+	maxData    = 64 // bytes of callback_data
+)
+
+// SendStaff implements bot.StaffSender: the message is stored in the
+// outbox and the worker delivers it. It returns once stored.
+func (b *Bot) SendStaff(ctx context.Context, m bot.StaffMessage) error {
+	if err := checkMessage(m); err != nil {
+		return err
+	}
+	return b.enqueue(ctx, store.OutboxItem{ChatID: m.ChatID, Kind: store.OutboxSend, Ref: m.Ref, TicketID: m.TicketID,
+		Key: m.Key, DueAt: m.NotBefore}, m)
+}
+
+// EditStaff implements bot.StaffSender: the edit is stored in the outbox,
+// behind the messages to the same chat stored before it, so it finds the
+// message it edits already sent.
+func (b *Bot) EditStaff(ctx context.Context, e bot.StaffEdit) error {
+	if e.ChatID == 0 || e.Ref == "" || e.Text == "" {
+		return errors.New("telegram edit: a chat, a ref and a text are required")
+	}
+	if err := checkButtons(e.Buttons); err != nil {
+		return err
+	}
+	return b.enqueue(ctx, store.OutboxItem{ChatID: e.ChatID, Kind: store.OutboxEdit, Ref: e.Ref}, e)
+}
+
+func (b *Bot) enqueue(ctx context.Context, item store.OutboxItem, payload any) error {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("telegram outbox: %w", err)
+	}
+	now := b.cfg.Now()
+	item.Payload, item.CreatedAt = string(raw), now
+	if item.DueAt.Before(now) {
+		item.DueAt = now // held items (NotBefore) keep their later time
+	}
+	if _, err := b.outbox.Enqueue(ctx, item); err != nil {
+		return fmt.Errorf("telegram outbox: %w", err)
+	}
+	select {
+	case b.wake <- struct{}{}:
+	default: // the worker is already woken
+	}
+	return nil
+}
+
+// checkMessage refuses what Telegram would refuse for good, while the
+// caller can still hear of it.
+func checkMessage(m bot.StaffMessage) error {
+	if m.ChatID == 0 {
+		return errors.New("telegram message: no chat")
+	}
+	if m.Text == "" && m.PhotoID == "" {
+		return errors.New("telegram message: no text and no photo")
+	}
+	return checkButtons(m.Buttons)
+}
+
+func checkButtons(rows [][]bot.Button) error {
+	for _, row := range rows {
+		for _, btn := range row {
+			if btn.Text == "" || btn.Data == "" || len(btn.Data) > maxData {
+				return fmt.Errorf("telegram button %q: needs a text and 1-%d bytes of data, has %d", btn.Text, maxData, len(btn.Data))
+			}
+		}
+	}
+	return nil
+}
+
+// deliver makes the Bot API call an outbox item stands for and returns the
+// id of the message sent or edited.
+func (b *Bot) deliver(ctx context.Context, it store.OutboxItem) (int, error) {
+	switch it.Kind {
+	case store.OutboxSend:
+		var m bot.StaffMessage
+		if err := json.Unmarshal([]byte(it.Payload), &m); err != nil {
+			return 0, fmt.Errorf("%w: %v", errBadPayload, err)
+		}
+		return b.send(it.ChatID, m)
+	case store.OutboxEdit:
+		var e bot.StaffEdit
+		if err := json.Unmarshal([]byte(it.Payload), &e); err != nil {
+			return 0, fmt.Errorf("%w: %v", errBadPayload, err)
+		}
+		return b.edit(ctx, it.ChatID, e)
+	}
+	return 0, fmt.Errorf("%w: kind %q", errBadPayload, it.Kind)
+}
+
+// errBadPayload: an outbox row this code cannot read; no retry will help.
+var errBadPayload = errors.New("unreadable outbox item")
+
+func (b *Bot) send(chatID int64, m bot.StaffMessage) (int, error) {
+	var c tgbotapi.Chattable
+	if m.PhotoID != "" {
+		p := tgbotapi.NewPhoto(chatID, photoFile(m.PhotoID))
+		p.Caption = clip(m.Text, maxCaption)
+		p.ReplyMarkup = keyboard(m.Buttons)
+		c = p
+	} else {
+		msg := tgbotapi.NewMessage(chatID, clip(m.Text, maxText))
+		msg.ReplyMarkup = keyboard(m.Buttons)
+		c = msg
+	}
+	sent, err := b.api.Send(c)
+	if err != nil {
+		return 0, redact(methodOf(m), b.cfg.Token, err)
+	}
+	return sent.MessageID, nil
+}
+
+func methodOf(m bot.StaffMessage) string {
+	if m.PhotoID != "" {
+		return "sendPhoto"
+	}
+	return "sendMessage"
+}
+
+// edit changes the message last sent under e.Ref. Without buttons the
+// message loses its keyboard, as Telegram does when an edit has no markup.
+func (b *Bot) edit(ctx context.Context, chatID int64, e bot.StaffEdit) (int, error) {
+	id, err := b.outbox.MessageByRef(ctx, chatID, e.Ref)
+	if errors.Is(err, bot.ErrNotFound) {
+		return 0, fmt.Errorf("edit %q: %w", e.Ref, errNoMessage)
+	}
+	if err != nil {
+		return 0, err
+	}
+	c := tgbotapi.NewEditMessageText(chatID, id, clip(e.Text, maxText))
+	if kb, ok := keyboard(e.Buttons).(tgbotapi.InlineKeyboardMarkup); ok {
+		c = tgbotapi.NewEditMessageTextAndMarkup(chatID, id, c.Text, kb)
+	}
+	if _, err := b.api.Request(c); err != nil {
+		return id, redact("editMessageText", b.cfg.Token, err)
+	}
+	return id, nil
+}
+
+// keyboard is the inline keyboard for rows, or nil (an untyped nil, which
+// the SDK leaves out of the request) for none.
+func keyboard(rows [][]bot.Button) any {
+	if len(rows) == 0 {
+		return nil
+	}
+	var kb [][]tgbotapi.InlineKeyboardButton
+	for _, row := range rows {
+		var r []tgbotapi.InlineKeyboardButton
+		for _, btn := range row {
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(btn.Text, btn.Data))
+		}
+		kb = append(kb, r)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(kb...)
+}
+
+// photoFile tells a URL, which Telegram fetches, from a file id it knows.
+func photoFile(id string) tgbotapi.RequestFileData {
+	if strings.HasPrefix(id, "https://") || strings.HasPrefix(id, "http://") {
+		return tgbotapi.FileURL(id)
+	}
+	return tgbotapi.FileID(id)
+}
+
+// clip cuts s to at most limit UTF-16 code units (how Telegram counts),
+// ending with an ellipsis when cut, rather than have Telegram refuse it.
+func clip(s string, limit int) string {
+	if utf16Len(s) <= limit {
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > limit-1 {
+			return s[:i] + "…"
+		}
+	}
+	return s
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}

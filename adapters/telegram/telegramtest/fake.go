@@ -1,0 +1,379 @@
+// Package telegramtest is a fake Telegram Bot API for tests: an httptest
+// server that speaks enough of the API for go-telegram-bot-api v5.5.1 (getMe,
+// getUpdates, sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
+// setWebhook, deleteWebhook), records every call with the time it arrived,
+// and can be told to throttle (429) or to be down.
+package telegramtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Token is the only token the fake accepts; any other gets 401, as from
+// Telegram.
+const Token = "123456:TEST-fake-token"
+
+// BotUserName is the bot's username, as getMe reports it.
+const BotUserName = "hotline_test_bot"
+
+// botUser is the bot itself, as Telegram describes it.
+func botUser() *tgbotapi.User {
+	return &tgbotapi.User{ID: 123456, IsBot: true, FirstName: "Hotline", UserName: BotUserName}
+}
+
+// Call is one request the fake answered.
+type Call struct {
+	Method    string
+	Params    url.Values
+	At        time.Time // when it arrived, by the fake's (real) clock
+	OK        bool      // answered ok: true
+	ErrorCode int       // the error_code answered, when not OK (502 for an outage)
+	MessageID int       // the message sent or edited, when OK
+}
+
+// ChatID is the chat_id parameter.
+func (c Call) ChatID() int64 {
+	id, _ := strconv.ParseInt(c.Params.Get("chat_id"), 10, 64)
+	return id
+}
+
+// Text is the text of a message or the caption of a photo.
+func (c Call) Text() string {
+	if c.Method == "sendPhoto" {
+		return c.Params.Get("caption")
+	}
+	return c.Params.Get("text")
+}
+
+// Button is one inline keyboard button as sent.
+type Button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+// Keyboard decodes the inline keyboard sent with the call (nil for none).
+func (c Call) Keyboard() ([][]Button, error) {
+	raw := c.Params.Get("reply_markup")
+	if raw == "" {
+		return nil, nil
+	}
+	var m struct {
+		InlineKeyboard [][]Button `json:"inline_keyboard"`
+	}
+	err := json.Unmarshal([]byte(raw), &m)
+	return m.InlineKeyboard, err
+}
+
+// FakeBotAPI is the fake server. Its zero value is not usable: call New.
+type FakeBotAPI struct {
+	URL string
+	srv *httptest.Server
+
+	mu          sync.Mutex
+	changed     chan struct{} // closed and replaced whenever a call or an update comes: waiters look again
+	calls       []Call
+	queue       []tgbotapi.Update // updates not yet confirmed by a getUpdates offset
+	nextUpdate  int
+	nextMessage int
+	messages    map[[2]int64]shown // (chat, message id) → what it shows, for edits
+	throttled   int                // how many more sends answer 429
+	retryAfter  int
+	down        bool
+	blocked     map[int64]bool
+	webhook     url.Values // the last setWebhook's parameters; nil for none
+}
+
+// shown is what a sent message shows now.
+type shown struct{ text, markup string }
+
+// New starts a fake, closed when the test ends.
+func New(t testing.TB) *FakeBotAPI {
+	f := &FakeBotAPI{
+		changed:     make(chan struct{}),
+		nextUpdate:  100000,
+		nextMessage: 1,
+		messages:    map[[2]int64]shown{},
+		blocked:     map[int64]bool{},
+	}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.URL = f.srv.URL
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// Endpoint is the API endpoint pattern for the SDK and the adapter.
+func (f *FakeBotAPI) Endpoint() string { return f.URL + "/bot%s/%s" }
+
+// TooManyRequests makes the next k sendMessage or sendPhoto calls answer
+// 429 with retry_after seconds.
+func (f *FakeBotAPI) TooManyRequests(k, retryAfter int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.throttled, f.retryAfter = k, retryAfter
+}
+
+// SetOutage makes every call fail (502 from a proxy, not JSON) while down.
+func (f *FakeBotAPI) SetOutage(down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = down
+}
+
+// Block makes sends to chatID fail as from a user who blocked the bot.
+func (f *FakeBotAPI) Block(chatID int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.blocked[chatID] = true
+}
+
+// Webhook returns the parameters of the last setWebhook (nil for none).
+func (f *FakeBotAPI) Webhook() url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.webhook
+}
+
+// Calls returns the calls of the given methods (all calls when none given),
+// in the order they arrived.
+func (f *FakeBotAPI) Calls(methods ...string) []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.callsLocked(methods)
+}
+
+func (f *FakeBotAPI) callsLocked(methods []string) []Call {
+	var out []Call
+	for _, c := range f.calls {
+		if len(methods) == 0 || contains(methods, c.Method) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Sent returns the sendMessage and sendPhoto calls that succeeded.
+func (f *FakeBotAPI) Sent() []Call {
+	var out []Call
+	for _, c := range f.Calls("sendMessage", "sendPhoto") {
+		if c.OK {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// WaitSent waits until at least n sends succeeded and returns them; the
+// test fails after timeout.
+func (f *FakeBotAPI) WaitSent(t testing.TB, n int, timeout time.Duration) []Call {
+	t.Helper()
+	f.Wait(t, timeout, fmt.Sprintf("%d successful sends", n), func() bool { return len(f.Sent()) >= n })
+	return f.Sent()
+}
+
+// Wait waits until cond holds, looking again after every call the fake
+// answers; the test fails after timeout, naming what it waited for.
+func (f *FakeBotAPI) Wait(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("telegramtest: waited %v for %s", timeout, what)
+		}
+	}
+}
+
+// notifyLocked wakes everyone waiting for a change.
+func (f *FakeBotAPI) notifyLocked() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// serve answers one Bot API call: /bot<token>/<method>.
+func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
+	params, err := parseParams(r)
+	if !ok || err != nil {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if method == "getUpdates" {
+		f.getUpdates(w, r, params, at)
+		return
+	}
+	f.mu.Lock()
+	call := Call{Method: method, Params: params, At: at}
+	res := f.answerLocked(&call, token)
+	f.calls = append(f.calls, call)
+	f.notifyLocked()
+	f.mu.Unlock()
+	res.write(w)
+}
+
+func parseParams(r *http.Request) (url.Values, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			return nil, err
+		}
+		return url.Values(r.MultipartForm.Value), nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, err
+	}
+	return r.PostForm, nil
+}
+
+// answerLocked decides the answer to a call and notes it on the call.
+func (f *FakeBotAPI) answerLocked(call *Call, token string) reply {
+	res := f.resultLocked(call, token)
+	call.OK = res.ok
+	call.ErrorCode = res.code
+	return res
+}
+
+func (f *FakeBotAPI) resultLocked(call *Call, token string) reply {
+	switch {
+	case f.down:
+		return reply{code: http.StatusBadGateway, raw: "<html><body>502 Bad Gateway</body></html>"}
+	case token != Token:
+		return apiError(http.StatusUnauthorized, "Unauthorized")
+	}
+	switch call.Method {
+	case "getMe":
+		return ok(botUser())
+	case "sendMessage", "sendPhoto":
+		return f.sendLocked(call)
+	case "editMessageText":
+		return f.editLocked(call)
+	case "answerCallbackQuery":
+		return ok(true)
+	case "setWebhook":
+		f.webhook = call.Params
+		return ok(true)
+	case "deleteWebhook":
+		f.webhook = nil
+		return ok(true)
+	}
+	return apiError(http.StatusNotFound, "Not Found")
+}
+
+func (f *FakeBotAPI) sendLocked(call *Call) reply {
+	chat := call.ChatID()
+	switch {
+	case f.throttled > 0:
+		f.throttled--
+		r := apiError(http.StatusTooManyRequests, fmt.Sprintf("Too Many Requests: retry after %d", f.retryAfter))
+		r.retryAfter = f.retryAfter
+		return r
+	case chat == 0:
+		return apiError(http.StatusBadRequest, "Bad Request: chat not found")
+	case f.blocked[chat]:
+		return apiError(http.StatusForbidden, "Forbidden: bot was blocked by the user")
+	}
+	id := f.nextMessage
+	f.nextMessage++
+	call.MessageID = id
+	f.messages[[2]int64{chat, int64(id)}] = shown{call.Text(), call.Params.Get("reply_markup")}
+	return ok(f.message(chat, id, call))
+}
+
+func (f *FakeBotAPI) editLocked(call *Call) reply {
+	chat := call.ChatID()
+	id, _ := strconv.Atoi(call.Params.Get("message_id"))
+	key := [2]int64{chat, int64(id)}
+	old, found := f.messages[key]
+	now := shown{call.Params.Get("text"), call.Params.Get("reply_markup")}
+	switch {
+	case !found:
+		return apiError(http.StatusBadRequest, "Bad Request: message to edit not found")
+	case old == now:
+		return apiError(http.StatusBadRequest, "Bad Request: message is not modified: specified new message "+
+			"content and reply markup are exactly the same as a current content and reply markup of the message")
+	}
+	f.messages[key] = now
+	call.MessageID = id
+	return ok(f.message(chat, id, call))
+}
+
+// message is the Message object the API returns for a send or an edit.
+func (f *FakeBotAPI) message(chat int64, id int, call *Call) tgbotapi.Message {
+	m := tgbotapi.Message{
+		MessageID: id,
+		Date:      int(call.At.Unix()),
+		Chat:      &tgbotapi.Chat{ID: chat, Type: "private"},
+		From:      botUser(),
+		Text:      call.Params.Get("text"),
+	}
+	if call.Method == "sendPhoto" {
+		m.Text = ""
+		m.Caption = call.Params.Get("caption")
+		m.Photo = []tgbotapi.PhotoSize{{FileID: call.Params.Get("photo"), FileUniqueID: "u" + strconv.Itoa(id)}}
+	}
+	return m
+}
+
+// reply is an answer to write.
+type reply struct {
+	ok         bool
+	code       int
+	result     any
+	desc       string
+	retryAfter int
+	raw        string // written as is (an HTML error page) when set
+}
+
+func ok(result any) reply { return reply{ok: true, code: http.StatusOK, result: result} }
+
+func apiError(code int, desc string) reply { return reply{code: code, desc: desc} }
+
+func (r reply) write(w http.ResponseWriter) {
+	if r.raw != "" {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(r.code)
+		fmt.Fprint(w, r.raw)
+		return
+	}
+	body := map[string]any{"ok": r.ok}
+	if r.ok {
+		body["result"] = r.result
+	} else {
+		body["error_code"] = r.code
+		body["description"] = r.desc
+	}
+	if r.retryAfter > 0 {
+		body["parameters"] = map[string]int{"retry_after": r.retryAfter}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(r.code)
+	json.NewEncoder(w).Encode(body)
+}
