@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -45,7 +46,11 @@ type callback struct {
 }
 
 // parseCallback turns the plain XML of a callback into a bot.Inbound.
+// Characters XML 1.0 forbids (control characters such as U+0002, which some
+// phones send) are dropped first: otherwise the whole message would fail to
+// parse and what the customer typed would be lost.
 func parseCallback(raw []byte) (callback, error) {
+	raw = dropControlChars(raw)
 	var w wireMessage
 	if err := xml.Unmarshal(raw, &w); err != nil {
 		return callback{}, err
@@ -121,3 +126,19 @@ func (w *wireMessage) key(raw []byte) string {
 	}
 	return "msg:" + w.FromUserName + ":" + w.MsgID
 }
+
+// dropControlChars removes C0 control characters other than tab, newline
+// and carriage return; it returns raw itself when there are none.
+func dropControlChars(raw []byte) []byte {
+	if !bytes.ContainsFunc(raw, isForbiddenControl) {
+		return raw
+	}
+	return bytes.Map(func(r rune) rune {
+		if isForbiddenControl(r) {
+			return -1
+		}
+		return r
+	}, raw)
+}
+
+func isForbiddenControl(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }
