@@ -51,7 +51,7 @@ func (d *Desk) customerConfirms(ctx context.Context, id int64, solved bool, in I
 		e.Kind, e.Body = "reopened", "客户表示未解决"
 		ch.Status, ch.ClearResolution = StatusAcknowledged, true
 	}
-	t, applied, err := d.tickets.ChangeTicket(ctx, id, ch, []Event{e}, nil)
+	t, applied, err := d.tickets.ChangeTicket(ctx, id, ch, []Event{e}, d.closingSurveyJob(id, solved, now))
 	if err != nil {
 		return nil, fmt.Errorf("confirm ticket: %w", err)
 	}

@@ -32,6 +32,7 @@ type Desk struct {
 	jobs      JobStore
 	sched     SchedulerConfig
 	metrics   JobMetrics
+	surveys   SurveyDeps
 	log       *slog.Logger
 }
 
@@ -57,6 +58,7 @@ type Deps struct {
 	// Scheduler tunes the job worker; zero: DefaultSchedulerConfig.
 	Scheduler SchedulerConfig
 	Metrics   JobMetrics // nil: none
+	Surveys   SurveyDeps // Surveys.Store nil: no surveys
 	Log       *slog.Logger
 }
 
@@ -74,7 +76,7 @@ func NewDesk(d Deps) *Desk {
 	return &Desk{now: d.Clock, policy: d.Policy, tickets: d.Tickets, customers: d.Customers, units: d.Units,
 		sessions: d.Sessions, inbound: d.Inbound, backlog: d.Backlog, staff: d.Staff, states: d.States,
 		staffChat: d.StaffChat, answerer: d.Answerer, customer: d.Customer, jobs: d.Jobs, sched: d.Scheduler,
-		metrics: d.Metrics, log: d.Log}
+		metrics: d.Metrics, surveys: d.Surveys, log: d.Log}
 }
 
 // apologyText is what a customer reads when their message could not be
@@ -183,6 +185,9 @@ func wrap(step string, err error) error {
 // has meanwhile closed starts a new report), or answer in place of the
 // dialogue's acknowledgement.
 func (d *Desk) step(ctx context.Context, in Inbound, s conversation.Session, now time.Time) (conversation.Session, []Reply, error) {
+	if s2, replies, ok, err := d.surveyInbound(ctx, in, s, now); ok {
+		return s2, replies, err
+	}
 	if solved, ok := confirmTap(in); ok && s.ActiveTicket != 0 {
 		replies, err := d.customerConfirms(ctx, s.ActiveTicket, solved, in, now)
 		return s, replies, err

@@ -35,6 +35,21 @@ const (
 	JobRenewal   = "renewal"    // Ref: unit; the free service period ends within a month
 )
 
+// Finished is a job carried out: its outcome and the follow-up jobs it
+// calls for (the next escalation step).
+type Finished struct {
+	ID      int64
+	Outcome string
+	Next    []Job
+}
+
+// JobTicket is a ticket as a batch of jobs reads it: with its customer's
+// id on the channel, to notify them without a query per job.
+type JobTicket struct {
+	Ticket
+	OpenID string `db:"open_id"`
+}
+
 // Job outcomes.
 const (
 	OutcomeSent    = "sent"
@@ -48,9 +63,17 @@ type JobStore interface {
 	AddJobs(ctx context.Context, jobs []Job, now time.Time) error
 	// ClaimJobs leases up to limit due jobs to the caller until now+lease.
 	ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Job, error)
-	// FinishJob records a job as done with its outcome, and schedules
-	// follow-up jobs, in one transaction.
-	FinishJob(ctx context.Context, id int64, outcome string, now time.Time, next []Job) error
+	// JobTickets reads the tickets of a batch of jobs, with their
+	// customers' ids on the channel, in one query; a ticket that is gone is
+	// left out.
+	JobTickets(ctx context.Context, ids []int64) ([]JobTicket, error)
+	// CloseResolved closes each ticket of events that is still resolved
+	// and appends its event to its log, all in one transaction, and
+	// returns the ids of the tickets it closed.
+	CloseResolved(ctx context.Context, events []Event, now time.Time) ([]int64, error)
+	// FinishJobs records jobs as done with their outcomes, and schedules
+	// their follow-up jobs, all in one transaction.
+	FinishJobs(ctx context.Context, done []Finished, now time.Time) error
 	// RetryJob releases a job to be tried again at due.
 	RetryJob(ctx context.Context, id int64, due time.Time, errText string) error
 	// PendingJobs lists jobs not done, soonest first; FailedJobs the failed.

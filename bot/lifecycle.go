@@ -13,6 +13,9 @@ import (
 // press handles a button: parse, check the ticket and the roster, apply
 // the step once, answer the press, and show the new state on the ping.
 func (d *Desk) press(ctx context.Context, s *Staff, u StaffUpdate) error {
+	if handled, err := d.surveyPress(ctx, s, u); handled {
+		return err
+	}
 	action, id, arg, ok := parseCallback(u.Callback.Data)
 	if !ok {
 		return d.answer(ctx, u.Callback.ID, "无效的按钮")
@@ -145,7 +148,7 @@ func (d *Desk) resolve(ctx context.Context, s *Staff, t *Ticket, how string) (st
 	now := d.now()
 	ch := TicketChange{From: []Status{StatusOpen, StatusAcknowledged, StatusWaiting}, Status: StatusResolved,
 		RespondedAt: &now, ResolvedAt: &now, Resolution: &st.Note, Handling: &how, At: now}
-	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "resolved", way+"解决："+st.Note, now)}, d.autoCloseJob(t, now))
+	t2, applied, err := d.tickets.ChangeTicket(ctx, t.ID, ch, []Event{d.staffEvent(s, "resolved", way+"解决："+st.Note, now)}, d.withClosingSurvey(d.autoCloseJob(t, now)))
 	if err != nil || !applied {
 		return alreadyText(t2, err), err
 	}

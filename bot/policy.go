@@ -28,6 +28,7 @@ type Policy struct {
 	Units      []Unit
 	Staff      []StaffSpec
 	WeChat     WeChatPolicy
+	Surveys    SurveyPolicy
 }
 
 // StaffSpec is a staff member as the policy file lists them.
@@ -76,6 +77,7 @@ type policyFile struct {
 	WeChat    struct {
 		Templates map[string]WeChatTemplate `yaml:"templates"`
 	} `yaml:"wechat"`
+	Surveys surveysYAML `yaml:"surveys"`
 }
 
 // holidaysYAML extends China's schedule (shipped for 2025 and 2026) with
@@ -203,7 +205,7 @@ type policyBuilder struct {
 }
 
 func (b *policyBuilder) build() error {
-	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.wechat}
+	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.wechat, b.surveys}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return err

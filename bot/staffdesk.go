@@ -24,6 +24,8 @@ const staffHelp = `Hotline 工作台
 /ticket N — 工单详情与服务记录
 /queue — 全部未结工单（主管）
 /say N 内容 — 给工单 N 的客户发消息
+/round — 回访轮次：新建、status、pause、resume、close（质量管理部）
+/revisits — 待回访任务（质量管理部）
 /help — 本帮助
 直接「回复」工单消息，内容即转达给客户。按钮：接单 / 已解决 / 转派 / 需上门。`
 
@@ -98,6 +100,9 @@ func (d *Desk) staffMessage(ctx context.Context, s *Staff, u StaffUpdate) error 
 	if err != nil {
 		return fmt.Errorf("staff state: %w", err)
 	}
+	if handled, err := d.surveyStaffText(ctx, s, u.ChatID, st, text); handled {
+		return err
+	}
 	switch {
 	case st.Awaiting == awaitNote && text != "":
 		return d.noteReceived(ctx, s, u.ChatID, st, text)
@@ -123,6 +128,10 @@ func (d *Desk) command(ctx context.Context, s *Staff, chat int64, text string) e
 		return d.listTickets(ctx, chat, nil, "全部未结工单")
 	case "/ticket":
 		return d.showTicket(ctx, chat, rest)
+	case "/round":
+		return d.roundCommand(ctx, s, chat, rest)
+	case "/revisits":
+		return d.listRevisits(ctx, s, chat)
 	case "/say":
 		num, msg, _ := strings.Cut(rest, " ")
 		id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are up: PostgreSQL on
-# 127.0.0.1:5432 (trust auth, database "test") and Redis on 127.0.0.1:6379.
-# Starts them when stopped, installs them with apt-get when missing.
-# Idempotent, and quick when everything is already running.
+# 127.0.0.1:5432 (trust auth, database "test") and Redis on 127.0.0.1:6379,
+# and that headless Chromium (/usr/bin/chromium, with a Chinese font) is
+# there for the survey page's browser test. Starts services when stopped,
+# installs what is missing with apt-get. Idempotent, and quick when
+# everything is already in place.
 set -euo pipefail
 
 log() { echo "services: $*" >&2; }
@@ -53,5 +55,17 @@ ensure_redis() {
   wait_for Redis redis_ready
 }
 
+# The survey page test drives Debian's chromium; a CJK font makes its
+# screenshots show Chinese rather than boxes.
+ensure_chromium() {
+  local want=()
+  [ -x /usr/bin/chromium ] || want+=(chromium)
+  if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh 2>/dev/null | head -1)" ]; then
+    want+=(fonts-wqy-microhei)
+  fi
+  [ ${#want[@]} -eq 0 ] || apt_install "${want[@]}"
+}
+
 ensure_postgres
 ensure_redis
+ensure_chromium

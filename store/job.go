@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -47,15 +51,107 @@ func (db *DB) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration,
 	return jobs, mapError(err)
 }
 
-// FinishJob implements bot.JobStore.
-func (db *DB) FinishJob(ctx context.Context, id int64, outcome string, now time.Time, next []bot.Job) error {
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $2, outcome = $3, claimed_until = NULL WHERE id = $1`,
-			id, utc(now), outcome); err != nil {
+// JobTickets implements bot.JobStore.
+func (db *DB) JobTickets(ctx context.Context, ids []int64) ([]bot.JobTicket, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var args []any
+	var ts []bot.JobTicket
+	err := db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+`,
+			(SELECT open_id FROM customers WHERE customers.id = tickets.customer_id) AS open_id
+		FROM tickets WHERE id IN (`+inList(&args, ids)+`)`, args...)
+	return ts, mapError(err)
+}
+
+// CloseResolved implements bot.JobStore: the auto-closes of a batch cost
+// one commit. The status check is in the UPDATE, so a customer's
+// confirmation racing the close changes the ticket once.
+func (db *DB) CloseResolved(ctx context.Context, events []bot.Event, now time.Time) ([]int64, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(events))
+	for i, e := range events {
+		ids[i] = e.TicketID
+	}
+	var closed []int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		args := []any{utc(now), string(bot.StatusClosed), string(bot.StatusResolved)}
+		err := tx.SelectContext(ctx, &closed, `UPDATE tickets SET status = $2, closed_at = $1, updated_at = $1
+			WHERE status = $3 AND id IN (`+inList(&args, ids)+`) RETURNING id`, args...)
+		if err != nil {
 			return err
+		}
+		return insertEventsOf(ctx, tx, events, closed)
+	})
+	return closed, mapError(err)
+}
+
+// insertEventsOf appends, in one statement, the events of the tickets in
+// ids; an event whose MsgKey is recorded already is skipped.
+func insertEventsOf(ctx context.Context, tx *sqlx.Tx, events []bot.Event, ids []int64) error {
+	closed := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		closed[id] = true
+	}
+	var args []any
+	var rows []string
+	for _, e := range events {
+		if !closed[e.TicketID] {
+			continue
+		}
+		args = append(args, e.TicketID, utc(e.At), e.ActorKind, e.Actor, e.Kind, e.Body, e.MediaID, e.MsgKey)
+		n := len(args)
+		rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n-7, n-6, n-5, n-4, n-3, n-2, n-1, n))
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key)
+		VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (msg_key) DO NOTHING`, args...)
+	return err
+}
+
+// FinishJobs implements bot.JobStore: one UPDATE per outcome for the whole
+// batch, so that a batch costs one commit rather than one per job. The
+// batch is bounded by the scheduler's Batch, well under either dialect's
+// limit on parameters.
+func (db *DB) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time) error {
+	if len(done) == 0 {
+		return nil
+	}
+	byOutcome := map[string][]int64{}
+	var next []bot.Job
+	for _, f := range done {
+		byOutcome[f.Outcome] = append(byOutcome[f.Outcome], f.ID)
+		next = append(next, f.Next...)
+	}
+	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, outcome := range slices.Sorted(maps.Keys(byOutcome)) {
+			args := []any{utc(now), outcome}
+			_, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $1, outcome = $2, claimed_until = NULL
+				WHERE id IN (`+inList(&args, byOutcome[outcome])+`)`, args...)
+			if err != nil {
+				return err
+			}
 		}
 		return insertJobs(ctx, tx, next, now)
 	}))
+}
+
+// inList appends ids to args and returns their $n placeholders, comma
+// separated, for an IN list that both dialects read.
+func inList(args *[]any, ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		*args = append(*args, id)
+		b.WriteString("$" + strconv.Itoa(len(*args)))
+	}
+	return b.String()
 }
 
 // RetryJob implements bot.JobStore.

@@ -42,3 +42,11 @@ func (k Keys) TelegramUpdate(id int) string {
 func (k Keys) StaffState(staffID int64) string {
 	return k.Prefix + "staff:" + strconv.FormatInt(staffID, 10) + ":state"
 }
+
+// SurveyPending is the survey question a customer was asked in the chat.
+func (k Keys) SurveyPending(channel, openID string) string {
+	return k.Prefix + "survey:pending:" + channel + ":" + openID
+}
+
+// SurveyPace is the shared schedule of survey sends (SendPacer).
+func (k Keys) SurveyPace() string { return k.Prefix + "survey:pace" }

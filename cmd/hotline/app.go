@@ -54,10 +54,11 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
 	sessions := store.NewSessions(b.redis, opt.keys)
+	surveys := newSurveys(cfg, policy, b, sessions, opt)
 	deps := bot.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
 		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions,
-		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Log: log,
+		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.deps, Log: log,
 	}
 	wcfg := weChatConfig(cfg, policy, log, opt)
 	if cfg.WeChat.Enabled() {
@@ -71,6 +72,7 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 		return nil, err
 	}
 	a.desk = bot.NewDesk(deps)
+	a.mountSurveyPage(surveys, policy, log, opt)
 	return a, a.mountWeChat(cfg, wcfg, deps.Customer, log)
 }
 

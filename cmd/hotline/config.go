@@ -22,6 +22,13 @@ type Config struct {
 
 	WeChat   WeChatConfig
 	Telegram TelegramConfig
+	Survey   SurveyConfig
+}
+
+// SurveyConfig is the survey page's settings.
+type SurveyConfig struct {
+	Secret    string // HOTLINE_SURVEY_SECRET: signs survey links
+	PublicURL string // HOTLINE_PUBLIC_URL: where customers reach Hotline (links start with it)
 }
 
 // WeChatConfig is the official account's settings.
@@ -67,9 +74,13 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 			WebhookURL:    getenv("HOTLINE_TELEGRAM_WEBHOOK_URL"),
 			WebhookSecret: getenv("HOTLINE_TELEGRAM_WEBHOOK_SECRET"),
 		},
+		Survey: SurveyConfig{
+			Secret:    strings.TrimSpace(getenv("HOTLINE_SURVEY_SECRET")),
+			PublicURL: strings.TrimRight(strings.TrimSpace(getenv("HOTLINE_PUBLIC_URL")), "/"),
+		},
 	}
 	checks := []func(*Config, func(string) string) error{
-		checkAddr, checkURLs, checkZone, checkLogLevel, checkWeChat, checkTelegram,
+		checkAddr, checkURLs, checkZone, checkLogLevel, checkWeChat, checkTelegram, checkSurvey,
 	}
 	for _, check := range checks {
 		if err := check(c, getenv); err != nil {
@@ -173,3 +184,20 @@ func isSecretToken(s string) bool {
 
 // environ is the real environment.
 func environ(name string) string { return os.Getenv(name) }
+
+// minSurveySecret is the shortest HOTLINE_SURVEY_SECRET accepted: 32
+// characters (openssl rand -hex 32 gives 64).
+const minSurveySecret = 32
+
+func checkSurvey(c *Config, _ func(string) string) error {
+	if s := c.Survey.Secret; s != "" && len(s) < minSurveySecret {
+		return &envError{"HOTLINE_SURVEY_SECRET", fmt.Sprintf("must be at least %d characters (try: openssl rand -hex 32), got %d", minSurveySecret, len(s))}
+	}
+	if u := c.Survey.PublicURL; u != "" {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return &envError{"HOTLINE_PUBLIC_URL", fmt.Sprintf("%q is not an http(s) URL like https://desk.example.com", u)}
+		}
+	}
+	return nil
+}

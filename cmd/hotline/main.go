@@ -35,6 +35,7 @@ func commands() map[string]command {
 		"staff":   {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
 		"jobs":    {"list scheduled work due next and jobs that failed", runJobs},
 		"sla":     {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
+		"survey":  {"satisfaction surveys: revisit rounds (create, preview, status, pause, resume, close, list) and statistics", runSurvey},
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 const shutdownGrace = 20 * time.Second
 
 func runServe(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "serve", "serve\n\nMigrates the database, then serves /wechat, /telegram, /healthz, /readyz\nand /metrics on HOTLINE_HTTP_ADDR. With no HOTLINE_DATABASE_URL or\nHOTLINE_REDIS_URL it uses embedded stores under HOTLINE_DATA_DIR.\nStops gracefully on SIGTERM or SIGINT.")
+	fs := newFlagSet(env, "serve", "serve\n\nMigrates the database, then serves /wechat, /telegram, /survey/…, /healthz,\n/readyz and /metrics on HOTLINE_HTTP_ADDR. With no HOTLINE_DATABASE_URL or\nHOTLINE_REDIS_URL it uses embedded stores under HOTLINE_DATA_DIR.\nStops gracefully on SIGTERM or SIGINT.")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +34,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer b.Close()
+	if err := resolveSurvey(cfg, log); err != nil {
+		return err
+	}
 	if err := b.db.Migrate(ctx, log); err != nil {
 		return err
 	}
@@ -46,6 +49,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if err := a.desk.ScheduleRenewals(ctx); err != nil {
 		return fmt.Errorf("schedule renewal notices: %w", err)
+	}
+	if err := a.desk.ScheduleSurveyChecks(ctx); err != nil {
+		return fmt.Errorf("schedule the monthly satisfaction check: %w", err)
 	}
 	workers := a.start(ctx, log)
 	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/hotline-desk/hotline/bot"
+)
+
+// Revisit rounds (bot.RoundStore).
+
+const roundColumns = `id, questionnaire, period_from, period_to, unit, engineer, severities, sample_rate, seed, status,
+	selected, created_by, report_chat, created_at, finished_at, closed_at`
+
+// RoundCandidates implements bot.RoundStore: tickets resolved in the
+// period, each customer's latest first, with what decides whether the
+// customer may be asked (subscribed, TD, rounds already this month).
+func (db *DB) RoundCandidates(ctx context.Context, q bot.RoundQuery) ([]bot.RoundCandidate, error) {
+	args := []any{utc(q.From), utc(q.To), utc(q.MonthFrom), utc(q.MonthTo)}
+	where := ""
+	if q.Engineer != "" {
+		args = append(args, q.Engineer)
+		where += " AND t.staff_number = $" + strconv.Itoa(len(args))
+	}
+	if len(q.Severities) > 0 {
+		marks := make([]string, len(q.Severities))
+		for i, s := range q.Severities {
+			args = append(args, s)
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		where += " AND t.severity IN (" + strings.Join(marks, ", ") + ")"
+	}
+	var out []bot.RoundCandidate
+	err := db.SelectContext(ctx, &out, `SELECT t.id AS ticket_id, t.customer_id, t.unit_name, t.staff_number, t.staff_name,
+			t.severity, t.resolved_at, c.subscribed, (o.customer_id IS NOT NULL) AS opted_out,
+			(SELECT count(*) FROM surveys s WHERE s.customer_id = t.customer_id AND s.round_id IS NOT NULL
+				AND s.status <> 'cancelled' AND s.created_at >= $3 AND s.created_at < $4) AS rounds_this_month
+		FROM tickets t JOIN customers c ON c.id = t.customer_id
+			LEFT JOIN survey_optouts o ON o.customer_id = t.customer_id
+		WHERE t.resolved_at >= $1 AND t.resolved_at < $2`+where+`
+		ORDER BY t.customer_id, t.resolved_at DESC, t.id DESC`, args...)
+	return out, mapError(err)
+}
+
+// CreateRound implements bot.RoundStore.
+func (db *DB) CreateRound(ctx context.Context, r *bot.Round, surveys []bot.Survey, jobs func(*bot.Round) []bot.Job) error {
+	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &r.ID, `INSERT INTO survey_rounds (questionnaire, period_from, period_to, unit, engineer,
+			severities, sample_rate, seed, status, selected, created_by, report_chat, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			r.Questionnaire, utc(r.From), utc(r.To), r.Unit, r.Engineer, r.Severities, r.SampleRate, r.Seed, r.Status,
+			r.Selected, r.CreatedBy, r.ReportChat, utc(r.CreatedAt))
+		if err != nil {
+			return err
+		}
+		for i := range surveys {
+			s := &surveys[i]
+			s.RoundID, s.Key = &r.ID, fmt.Sprintf("round:%d:%d", r.ID, s.CustomerID)
+			if _, err := insertSurvey(ctx, tx, s); err != nil {
+				return fmt.Errorf("survey for customer %d: %w", s.CustomerID, err)
+			}
+		}
+		return insertJobs(ctx, tx, jobs(r), r.CreatedAt)
+	}))
+}
+
+// Round implements bot.RoundStore.
+func (db *DB) Round(ctx context.Context, id int64) (*bot.Round, error) {
+	var r bot.Round
+	if err := db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM survey_rounds WHERE id = $1`, id); err != nil {
+		return nil, mapError(err)
+	}
+	return &r, nil
+}
+
+// Rounds implements bot.RoundStore.
+func (db *DB) Rounds(ctx context.Context, limit int) ([]bot.Round, error) {
+	var out []bot.Round
+	err := db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM survey_rounds ORDER BY id DESC LIMIT $1`, limit)
+	return out, mapError(err)
+}
+
+// SetRoundStatus implements bot.RoundStore.
+func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, status string, at time.Time, jobs []bot.Job) (bool, error) {
+	args := []any{id, status}
+	set := "status = $2"
+	switch status {
+	case bot.RoundSent:
+		args, set = append(args, utc(at)), set+", finished_at = $3"
+	case bot.RoundClosed:
+		args, set = append(args, utc(at)), set+", closed_at = $3"
+	}
+	marks := make([]string, len(from))
+	for i, f := range from {
+		args = append(args, f)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	applied := false
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE survey_rounds SET `+set+` WHERE id = $1 AND status IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if applied, err = changed(res, err); err != nil || !applied {
+			return err
+		}
+		return insertJobs(ctx, tx, jobs, at)
+	})
+	return applied, mapError(err)
+}
+
+// ClaimRoundSurveys implements bot.RoundStore, the way ClaimJobs does.
+func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time, lease time.Duration, limit int) ([]bot.Survey, error) {
+	lock := ""
+	if db.Dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var ids []int64
+	err := db.SelectContext(ctx, &ids, `UPDATE surveys SET claimed_until = $3, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM surveys WHERE round_id = $1 AND status = 'pending' AND next_try_at <= $2
+			AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY next_try_at, id LIMIT $4`+lock+`)
+		RETURNING id`, round, utc(now), utc(now.Add(lease)), limit)
+	if err != nil || len(ids) == 0 {
+		return nil, mapError(err)
+	}
+	query, args, err := sqlx.In(`SELECT `+surveyColumns+surveyFrom+` WHERE s.id IN (?) ORDER BY s.id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.Survey
+	err = db.SelectContext(ctx, &out, db.Rebind(query), args...)
+	return out, mapError(err)
+}
+
+// NextRoundTry implements bot.RoundStore.
+func (db *DB) NextRoundTry(ctx context.Context, round int64, now time.Time) (*time.Time, error) {
+	var rows []struct {
+		NextTry *time.Time `db:"next_try_at"`
+		Claimed *time.Time `db:"claimed_until"`
+	}
+	err := db.SelectContext(ctx, &rows, `SELECT next_try_at, claimed_until FROM surveys WHERE round_id = $1 AND status = 'pending'
+		ORDER BY CASE WHEN claimed_until > $2 THEN claimed_until ELSE next_try_at END LIMIT 1`, round, utc(now))
+	if err != nil || len(rows) == 0 {
+		return nil, mapError(err)
+	}
+	r := rows[0]
+	if r.Claimed != nil && r.Claimed.After(now) {
+		return r.Claimed, nil
+	}
+	if r.NextTry == nil {
+		return &now, nil
+	}
+	return r.NextTry, nil
+}
+
+// CancelRoundSurveys implements bot.RoundStore.
+func (db *DB) CancelRoundSurveys(ctx context.Context, round int64, at time.Time) error {
+	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled', last_error = 'round closed', claimed_until = NULL,
+			next_try_at = NULL WHERE round_id = $1 AND status = 'pending'`, round); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'expired', expires_at = $2 WHERE round_id = $1 AND status = 'sent'`, round, utc(at))
+		return err
+	}))
+}
+
+// RoundProgress implements bot.RoundStore.
+func (db *DB) RoundProgress(ctx context.Context, round int64) (bot.RoundProgress, error) {
+	var p bot.RoundProgress
+	var rows []struct {
+		Status    string `db:"status"`
+		Delivered bool   `db:"delivered"`
+		Rating    *int   `db:"rating"`
+		N         int    `db:"n"`
+	}
+	err := db.SelectContext(ctx, &rows, `SELECT status, (sent_at IS NOT NULL) AS delivered, rating, count(*) AS n
+		FROM surveys WHERE round_id = $1 GROUP BY status, (sent_at IS NOT NULL), rating`, round)
+	if err != nil {
+		return p, mapError(err)
+	}
+	for _, r := range rows {
+		p.Selected += r.N
+		switch r.Status {
+		case bot.SurveyPending:
+			p.Pending += r.N
+		case bot.SurveyFailed:
+			p.Failed += r.N
+		case bot.SurveyCancelled:
+			p.Cancelled += r.N
+		case bot.SurveyExpired:
+			p.Expired += r.N
+		}
+		if r.Delivered {
+			p.Delivered += r.N
+		}
+		if r.Rating != nil && *r.Rating >= 1 && *r.Rating <= 4 {
+			p.Ratings[*r.Rating-1] += r.N
+		}
+	}
+	err = db.SelectContext(ctx, &p.Errors, `SELECT last_error FROM surveys WHERE round_id = $1 AND status = 'failed'
+		GROUP BY last_error ORDER BY count(*) DESC, last_error LIMIT 3`, round)
+	return p, mapError(err)
+}
