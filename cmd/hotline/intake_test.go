@@ -29,6 +29,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/hotline-desk/hotline/adapters/telegram/telegramtest"
 	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/conversation"
@@ -126,9 +127,11 @@ func summaryMenu(description string, severity string) *wechattest.Menu {
 
 // intakeOptions choose the variant of the app under test.
 type intakeOptions struct {
-	safe        bool          // safe mode: AES-encrypted callbacks and replies
-	replyBudget time.Duration // 0: the adapter's default (3s)
-	embedded    bool          // embedded SQLite and in-process Redis instead of the real servers
+	safe        bool                     // safe mode: AES-encrypted callbacks and replies
+	replyBudget time.Duration            // 0: the adapter's default (3s)
+	embedded    bool                     // embedded SQLite and in-process Redis instead of the real servers
+	policy      string                   // extra policy YAML after intakePolicy (staff)
+	telegram    *telegramtest.FakeBotAPI // set: the staff bot runs against it, in webhook mode
 }
 
 // harness is Hotline as a customer's WeChat meets it: its HTTP server, the
@@ -165,7 +168,7 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 	h.openStores(opt.embedded)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	policy, err := bot.ParsePolicy([]byte(intakePolicy), "", shanghai, log)
+	policy, err := bot.ParsePolicy([]byte(intakePolicy+opt.policy), "", shanghai, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +178,13 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 	}
 	cfg := &Config{Location: shanghai, WeChat: WeChatConfig{AppID: intakeAppID, AppSecret: intakeSecret,
 		Token: intakeToken, AESKey: h.aesKey, APIBase: h.fake.URL}}
-	h.app, err = newApp(cfg, policy, b, log, appOptions{clock: h.clock, keys: h.keys, replyBudget: opt.replyBudget})
+	appOpt := appOptions{clock: h.clock, keys: h.keys, replyBudget: opt.replyBudget}
+	if opt.telegram != nil {
+		cfg.Telegram = TelegramConfig{Token: telegramtest.Token, APIEndpoint: opt.telegram.Endpoint(),
+			WebhookURL: "https://hotline.example/telegram", WebhookSecret: staffWebhookSecret}
+		appOpt.telegram = fastTelegram
+	}
+	h.app, err = newApp(cfg, policy, b, log, appOpt)
 	if err != nil {
 		t.Fatal(err)
 	}
