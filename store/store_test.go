@@ -220,3 +220,16 @@ func TestOpenTicketRace(t *testing.T) {
 		}
 	})
 }
+
+func TestSettingIsDecidedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		first, err := db.Setting(ctx, "survey_secret", "aaa", t0)
+		if err != nil || first != "aaa" {
+			t.Fatalf("first: %q, %v", first, err)
+		}
+		if again, err := db.Setting(ctx, "survey_secret", "bbb", t0); err != nil || again != "aaa" {
+			t.Fatalf("second replica read %q, %v", again, err)
+		}
+	})
+}

@@ -139,8 +139,7 @@ func TestServeEmbeddedAndRestart(t *testing.T) {
 }
 
 func TestServePostgresRedis(t *testing.T) {
-	env := map[string]string{"HOTLINE_DATABASE_URL": storetest.PostgresSchemaURL(t), "HOTLINE_REDIS_URL": storetest.RedisURL(),
-		"HOTLINE_SURVEY_SECRET": strings.Repeat("s", 32), "HOTLINE_PUBLIC_URL": "https://desk.example.com"}
+	env := map[string]string{"HOTLINE_DATABASE_URL": storetest.PostgresSchemaURL(t), "HOTLINE_REDIS_URL": storetest.RedisURL()}
 	stop := serveUntilReady(t, env)
 	resp, err := http.Get("http://" + env["HOTLINE_HTTP_ADDR"] + "/metrics")
 	if err != nil {

@@ -34,10 +34,10 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer b.Close()
-	if err := resolveSurvey(cfg, log); err != nil {
+	if err := b.db.Migrate(ctx, log); err != nil {
 		return err
 	}
-	if err := b.db.Migrate(ctx, log); err != nil {
+	if err := resolveSurvey(ctx, cfg, b.db, log); err != nil {
 		return err
 	}
 	if err := syncPolicy(ctx, b, policy, time.Now()); err != nil {
