@@ -15,18 +15,12 @@ func runJobs(ctx context.Context, env *cliEnv, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := LoadConfig(env.getenv)
-	if err != nil {
+	var o opened
+	if err := o.open(ctx, env); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx, newLogger(env.stderr, cfg.LogLevel)); err != nil {
-		return err
-	}
+	defer o.b.Close()
+	cfg, db := o.cfg, o.b.db
 	pending, err := db.PendingJobs(ctx, *limit)
 	if err != nil {
 		return err

@@ -44,28 +44,8 @@ func runStaff(ctx context.Context, env *cliEnv, args []string) error {
 	return run(ctx, env, &staffCmd{}, rest)
 }
 
-// staffCmd opens the database and policy for a staff subcommand.
-type staffCmd struct {
-	policy *bot.Policy
-	b      *backends
-}
-
-func (c *staffCmd) open(ctx context.Context, env *cliEnv) error {
-	cfg, err := LoadConfig(env.getenv)
-	if err != nil {
-		return err
-	}
-	log := newLogger(env.stderr, cfg.LogLevel)
-	if c.policy, err = bot.LoadPolicy(cfg.ConfigPath, cfg.Location, log); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	c.b = &backends{db: db}
-	return db.Migrate(ctx, log)
-}
+// staffCmd is what a staff subcommand works with.
+type staffCmd struct{ opened }
 
 func staffList(ctx context.Context, env *cliEnv, c *staffCmd, args []string) error {
 	fs := newFlagSet(env, "staff list", "staff list")

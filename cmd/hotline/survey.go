@@ -67,35 +67,20 @@ func runRound(ctx context.Context, env *cliEnv, args []string) error {
 	return run(ctx, env, &surveyCmd{}, args[1:])
 }
 
-// surveyCmd opens the database and policy and builds the desk for a
-// survey subcommand.
+// surveyCmd is what a survey subcommand works with: the database, the
+// policy, and a desk on them.
 type surveyCmd struct {
-	cfg    *Config
-	policy *bot.Policy
-	b      *backends
-	desk   *bot.Desk
+	opened
+	desk *bot.Desk
 }
 
 func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
-	cfg, err := LoadConfig(env.getenv)
-	if err != nil {
+	if err := c.opened.open(ctx, env); err != nil {
 		return err
 	}
-	log := newLogger(env.stderr, cfg.LogLevel)
-	if c.policy, err = bot.LoadPolicy(cfg.ConfigPath, cfg.Location, log); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	c.cfg, c.b = cfg, &backends{db: db}
-	if err := db.Migrate(ctx, log); err != nil {
-		db.Close()
-		return err
-	}
+	db := c.b.db
 	c.desk = bot.NewDesk(bot.Deps{Clock: time.Now, Policy: c.policy, Tickets: db, Customers: db, Units: db, Staff: db, Jobs: db,
-		Surveys: bot.SurveyDeps{Store: db, Rounds: db, Revisits: db, Stats: db}, Log: log})
+		Surveys: bot.SurveyDeps{Store: db, Rounds: db, Revisits: db, Stats: db}, Log: c.log})
 	return nil
 }
 

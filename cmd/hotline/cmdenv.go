@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/hotline-desk/hotline/bot"
+)
+
+// opened is what an operator command works with: the configuration, the
+// policy and the migrated database.
+type opened struct {
+	cfg    *Config
+	policy *bot.Policy
+	b      *backends
+	log    *slog.Logger
+}
+
+// open reads the configuration and the policy, then opens and migrates the
+// database (commands need no Redis).
+func (o *opened) open(ctx context.Context, env *cliEnv) error {
+	cfg, err := LoadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	o.cfg, o.log = cfg, newLogger(env.stderr, cfg.LogLevel)
+	if o.policy, err = bot.LoadPolicy(cfg.ConfigPath, cfg.Location, o.log); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := db.Migrate(ctx, o.log); err != nil {
+		db.Close()
+		return err
+	}
+	o.b = &backends{db: db}
+	return nil
+}
