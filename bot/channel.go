@@ -84,6 +84,14 @@ type CustomerMessenger interface {
 	Notify(ctx context.Context, to string, n Notice) error
 }
 
+// CustomerImageSender is a CustomerMessenger that can also send an image
+// (an optional ability: without it, a staff photo is relayed as its caption
+// alone). An error wrapping ErrUnreachable means the image could not go now
+// (the window is closed): the caller sends a template instead.
+type CustomerImageSender interface {
+	SendImage(ctx context.Context, to string, data []byte, name string) error
+}
+
 // ErrUnreachable means the channel refused the message for good (the
 // customer unsubscribed, or the window is closed and no fallback exists).
 var ErrUnreachable = errors.New("customer unreachable on the channel")

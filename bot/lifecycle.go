@@ -274,15 +274,9 @@ func (d *Desk) editPing(ctx context.Context, t *Ticket, text string, buttons [][
 
 // staffSay relays a staff member's words to the ticket's customer.
 func (d *Desk) staffSay(ctx context.Context, s *Staff, chat, ticketID int64, text string) error {
-	t, err := d.tickets.Ticket(ctx, ticketID)
-	if errors.Is(err, ErrNotFound) {
-		return d.tell(ctx, chat, fmt.Sprintf("没有工单 #%d。", ticketID))
-	}
-	if err != nil {
+	t, err := d.ticketToAnswer(ctx, s, chat, ticketID)
+	if t == nil {
 		return err
-	}
-	if !mayAct(s, t) {
-		return d.tell(ctx, chat, fmt.Sprintf("工单 #%d 由 %s 处理，只有处理人或主管可以答复客户。", t.ID, orDash(t.StaffName)))
 	}
 	if text == "" {
 		return d.tell(ctx, chat, "请发送文字内容。")
@@ -292,6 +286,22 @@ func (d *Desk) staffSay(ctx context.Context, s *Staff, chat, ticketID int64, tex
 	}
 	d.notifyCustomer(ctx, t, fmt.Sprintf("工程师 %s（工单 #%d）：%s", s.Name, t.ID, text), "工程师留言")
 	return d.tell(ctx, chat, fmt.Sprintf("✅ 已转达工单 #%d 的客户。", t.ID))
+}
+
+// ticketToAnswer loads the ticket s wants to answer the customer of; nil
+// when s was told why not (no such ticket, not theirs).
+func (d *Desk) ticketToAnswer(ctx context.Context, s *Staff, chat, ticketID int64) (*Ticket, error) {
+	t, err := d.tickets.Ticket(ctx, ticketID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, d.tell(ctx, chat, fmt.Sprintf("没有工单 #%d。", ticketID))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !mayAct(s, t) {
+		return nil, d.tell(ctx, chat, fmt.Sprintf("工单 #%d 由 %s 处理，只有处理人或主管可以答复客户。", t.ID, orDash(t.StaffName)))
+	}
+	return t, nil
 }
 
 // acknowledgeEscalation (已知悉) stops the chain for that missed deadline:

@@ -21,7 +21,11 @@ func (d *Desk) relayToStaff(ctx context.Context, t *Ticket, e Event) {
 		}
 	}
 	for _, s := range to {
-		err := d.staffChat.SendStaff(ctx, StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: text, PhotoID: photoOf(e)})
+		m := StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: text}
+		if e.Kind == EventImage && e.MediaID != "" {
+			m.CustomerMedia, m.MediaCaption = e.MediaID, fmt.Sprintf("💬 工单 #%d 客户发来的图片", t.ID)
+		}
+		err := d.staffChat.SendStaff(ctx, m)
 		if err != nil {
 			d.log.Error("relay to staff", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
 		}
@@ -41,10 +45,6 @@ func relayText(t *Ticket, e Event) string {
 	}
 	return fmt.Sprintf("💬 工单 #%d 客户：%s\n（回复本消息即可答复客户）", t.ID, e.Body)
 }
-
-// photoOf is a photo that can travel to the staff chat as it is; WeChat
-// media ids cannot (they need the account's token), so none yet.
-func photoOf(Event) string { return "" }
 
 // staffWith lists reachable staff with any of roles.
 func (d *Desk) staffWith(ctx context.Context, roles ...string) []Staff {

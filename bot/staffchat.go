@@ -21,6 +21,12 @@ type StaffMessage struct {
 	Text    string     // plain text, no markup
 	Buttons [][]Button // inline keyboard rows; nil for none
 	PhotoID string     // a photo to send instead of plain text (Text is its caption): a channel file id or URL
+	// CustomerMedia is a customer's image by its media id on the customer's
+	// channel (WeChat), which only that channel can serve: a staff chat that
+	// can fetch it sends the photo with MediaCaption; one that cannot, or
+	// when the media cannot be had, sends Text instead.
+	CustomerMedia string `json:",omitempty"`
+	MediaCaption  string `json:",omitempty"`
 	// Ref names the message for later edits and for replies to it, e.g.
 	// "ping:42": the sender records the message id it got under this name.
 	Ref      string
@@ -67,6 +73,13 @@ type StaffUpdate struct {
 	ReplyTo  int64
 	PhotoID  string // a photo sent; Text is its caption
 	Callback *Callback
+}
+
+// StaffPhotoFetcher is a staff chat that can hand over the bytes of a
+// photo a staff member sent (StaffUpdate.PhotoID), an optional ability:
+// without it, a staff photo is relayed as its caption alone.
+type StaffPhotoFetcher interface {
+	FetchStaffPhoto(ctx context.Context, fileID string) ([]byte, error)
 }
 
 // CallbackAnswerer answers a button press at once (the spinner on the

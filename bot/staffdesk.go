@@ -90,6 +90,9 @@ func (d *Desk) answer(ctx context.Context, callbackID, text string) error {
 // resolution note the bot asked for.
 func (d *Desk) staffMessage(ctx context.Context, s *Staff, u StaffUpdate) error {
 	text := strings.TrimSpace(u.Text)
+	if id, caption, ok := photoTicket(u, text); ok {
+		return d.staffPhoto(ctx, s, u.ChatID, id, u.PhotoID, caption)
+	}
 	if strings.HasPrefix(text, "/") {
 		return d.command(ctx, s, u.ChatID, text)
 	}

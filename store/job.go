@@ -113,10 +113,9 @@ func insertEventsOf(ctx context.Context, tx *sqlx.Tx, events []bot.Event, ids []
 	return err
 }
 
-// FinishJobs implements bot.JobStore: one UPDATE per outcome for the whole
-// batch, so that a batch costs one commit rather than one per job. The
-// batch is bounded by the scheduler's Batch, well under either dialect's
-// limit on parameters.
+// FinishJobs implements bot.JobStore: one UPDATE per outcome, so that the
+// jobs of a batch cost a commit or two rather than one each. The scheduler's
+// Batch bounds done, well under either dialect's limit on parameters.
 func (db *DB) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time) error {
 	if len(done) == 0 {
 		return nil

@@ -41,6 +41,10 @@ type Config struct {
 	Retention    time.Duration // how long delivered messages and update marks are kept; default 30 days
 
 	Now func() time.Time // default time.Now; due times and marks use it
+
+	// Media fetches customers' photos (bot.StaffMessage.CustomerMedia) when
+	// they are sent; nil: such messages go as their text notice.
+	Media MediaSource
 }
 
 // secretPattern is what Telegram accepts as a webhook secret_token.

@@ -96,7 +96,7 @@ func (b *Bot) deliver(ctx context.Context, it store.OutboxItem) (int, error) {
 		if err := json.Unmarshal([]byte(it.Payload), &m); err != nil {
 			return 0, fmt.Errorf("%w: %v", errBadPayload, err)
 		}
-		return b.send(it.ChatID, m)
+		return b.send(ctx, it, m)
 	case store.OutboxEdit:
 		var e bot.StaffEdit
 		if err := json.Unmarshal([]byte(it.Payload), &e); err != nil {
@@ -110,27 +110,49 @@ func (b *Bot) deliver(ctx context.Context, it store.OutboxItem) (int, error) {
 // errBadPayload: an outbox row this code cannot read; no retry will help.
 var errBadPayload = errors.New("unreadable outbox item")
 
-func (b *Bot) send(chatID int64, m bot.StaffMessage) (int, error) {
+func (b *Bot) send(ctx context.Context, it store.OutboxItem, m bot.StaffMessage) (int, error) {
+	photo, err := b.photoOf(ctx, it, &m)
+	if err != nil {
+		return 0, err
+	}
 	var c tgbotapi.Chattable
-	if m.PhotoID != "" {
-		p := tgbotapi.NewPhoto(chatID, photoFile(m.PhotoID))
+	if photo != nil {
+		p := tgbotapi.NewPhoto(it.ChatID, photo)
 		p.Caption = clip(m.Text, maxCaption)
 		p.ReplyMarkup = keyboard(m.Buttons)
 		c = p
 	} else {
-		msg := tgbotapi.NewMessage(chatID, clip(m.Text, maxText))
+		msg := tgbotapi.NewMessage(it.ChatID, clip(m.Text, maxText))
 		msg.ReplyMarkup = keyboard(m.Buttons)
 		c = msg
 	}
 	sent, err := b.api.Send(c)
 	if err != nil {
-		return 0, redact(methodOf(m), b.cfg.Token, err)
+		return 0, redact(methodOf(photo), b.cfg.Token, err)
 	}
 	return sent.MessageID, nil
 }
 
-func methodOf(m bot.StaffMessage) string {
-	if m.PhotoID != "" {
+// photoOf is the photo m sends, or nil for a text message. A customer's
+// photo goes as bytes with its caption as the text; when it cannot be
+// had, m's text notice goes instead.
+func (b *Bot) photoOf(ctx context.Context, it store.OutboxItem, m *bot.StaffMessage) (tgbotapi.RequestFileData, error) {
+	switch {
+	case m.CustomerMedia != "":
+		data, err := b.customerPhoto(ctx, it, *m)
+		if err != nil || data == nil {
+			return nil, err
+		}
+		m.Text = m.MediaCaption
+		return tgbotapi.FileBytes{Name: "photo.jpg", Bytes: data}, nil
+	case m.PhotoID != "":
+		return photoFile(m.PhotoID), nil
+	}
+	return nil, nil
+}
+
+func methodOf(photo tgbotapi.RequestFileData) string {
+	if photo != nil {
 		return "sendPhoto"
 	}
 	return "sendMessage"

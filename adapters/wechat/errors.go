@@ -80,6 +80,10 @@ func fromLibrary(err error) error {
 	if err == nil {
 		return nil
 	}
+	var api *APIError
+	if errors.As(err, &api) {
+		return err // ours already (media/get), its text holds no token
+	}
 	var common *util.CommonError
 	if errors.As(err, &common) {
 		return &APIError{Code: int(common.ErrCode), Msg: redact(common.ErrMsg)}

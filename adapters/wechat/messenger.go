@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/credential"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	"github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/officialaccount/material"
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 	"github.com/silenceper/wechat/v2/util"
 
@@ -31,13 +33,19 @@ const msgTypeMenu message.MsgType = "msgmenu"
 type Messenger struct {
 	custom    *message.Manager
 	template  *message.Template
+	material  *material.Material // media upload
+	apiBase   string             // media/get, called directly (see FetchMedia)
+	client    *http.Client
 	tokens    cache.Cache
 	tokenKey  string
 	templates map[string]TemplateConfig
 	log       *slog.Logger
 }
 
-var _ bot.CustomerMessenger = (*Messenger)(nil)
+var (
+	_ bot.CustomerMessenger   = (*Messenger)(nil)
+	_ bot.CustomerImageSender = (*Messenger)(nil)
+)
 
 // NewMessenger returns a Messenger for the account in cfg, keeping its access
 // token in tokens (shared by every replica, so they do not refresh it over
@@ -69,6 +77,9 @@ func NewMessenger(cfg Config, tokens cache.Cache) (*Messenger, error) {
 	return &Messenger{
 		custom:    oa.GetCustomerMessageManager(),
 		template:  oa.GetTemplate(),
+		material:  oa.GetMaterial(),
+		apiBase:   cfg.APIBase,
+		client:    apiClient(cfg.HTTPTimeout),
 		tokens:    tokens,
 		tokenKey:  stableTokenKey(cfg.AppID),
 		templates: cfg.Templates,
@@ -76,9 +87,19 @@ func NewMessenger(cfg Config, tokens cache.Cache) (*Messenger, error) {
 	}, nil
 }
 
+// apiClient talks to the WeChat API with a timeout, keeping enough idle
+// connections for the sends in flight: the default transport keeps two per
+// host, so a busy scheduler would open (and TLS-handshake) a connection for
+// most sends.
+func apiClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 128, 64
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
 // routeAPI points the library's globals at cfg.APIBase with cfg.HTTPTimeout.
 func routeAPI(cfg Config) {
-	util.DefaultHTTPClient = &http.Client{Timeout: cfg.HTTPTimeout}
+	util.DefaultHTTPClient = apiClient(cfg.HTTPTimeout)
 	if cfg.APIBase == DefaultAPIBase {
 		util.SetURIModifier(nil)
 		return

@@ -111,6 +111,9 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	}
 	tcfg := telegram.Config{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
 		WebhookURL: cfg.Telegram.WebhookURL, WebhookSecret: cfg.Telegram.WebhookSecret, Now: opt.clock}
+	if media, ok := deps.Customer.(telegram.MediaSource); ok {
+		tcfg.Media = media // customers' photos reach engineers as photos
+	}
 	if opt.telegram != nil {
 		opt.telegram(&tcfg)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/telegram"
 	"github.com/hotline-desk/hotline/adapters/telegram/telegramtest"
+	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 )
 
 const (
@@ -188,5 +190,64 @@ func TestStaffWebhookSecret(t *testing.T) {
 		if code := h.update(h.tg.Text(engineerTG, "/mine"), secret); code != http.StatusUnauthorized {
 			t.Errorf("secret %q: %d, want 401", secret, code)
 		}
+	}
+}
+
+// Images both ways: the customer's photo on an open ticket reaches the
+// engineer as a Telegram photo of the same bytes (fetched from WeChat
+// server side, uploaded to Telegram), and the engineer's photo, sent as a
+// reply to the ping, reaches the customer as a WeChat image of the same
+// bytes and is kept in the ticket's log.
+func TestStaffImagesBothWays(t *testing.T) {
+	h := newStaffHarness(t)
+	const customer = "oCustomer-images"
+	id := h.reportFault(customer)
+	ping := h.sentTo(engineerTG, "🔔 新工单")
+	kb, err := ping.Keyboard()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.staff(h.tg.Press(engineerTG, ping.MessageID, kb[0][0].CallbackData)) // 接单
+	h.nextPush(customer)                                                   // told who took it
+
+	screen := []byte("\xff\xd8\xff\xe0 the customer's printer error screen")
+	h.fake.AddMedia("wx-media-printer", screen)
+	body := wechattest.ImageMessage(intakeAccount, customer, "wx-media-printer", h.nextMsgID(), h.clock())
+	if code, raw := h.post(intakeToken, body); code != http.StatusOK {
+		t.Fatalf("image answered %d: %s", code, raw)
+	}
+	got := h.sentTo(engineerTG, fmt.Sprintf("💬 工单 #%d 客户发来的图片", id))
+	if got.Method != "sendPhoto" || !bytes.Equal(got.Upload, screen) {
+		t.Fatalf("engineer got %s with %d bytes, want a photo of the customer's %d", got.Method, len(got.Upload), len(screen))
+	}
+	for _, c := range h.tg.Calls() {
+		if strings.Contains(c.Params.Encode(), "access_token") {
+			t.Errorf("%s handed Telegram a WeChat access token: %v", c.Method, c.Params)
+		}
+	}
+
+	diagram := []byte("\xff\xd8\xff\xe0 the engineer's wiring diagram")
+	h.tg.AddFile("tg-diagram-large", diagram)
+	photo := h.tg.Photo(engineerTG, "", "tg-diagram-small", "tg-diagram-large")
+	photo.Message.ReplyToMessage = &tgbotapi.Message{MessageID: ping.MessageID, Chat: photo.Message.Chat}
+	h.staff(photo)
+	images, err := h.fake.Wait(1, pushWait, func(m wechattest.Message) bool {
+		return m.To == customer && m.MsgType == "image" && m.ErrCode == 0
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uploaded []byte
+	for _, u := range h.fake.Uploads() {
+		if u.MediaID == images[0].MediaID {
+			uploaded = u.Data
+		}
+	}
+	if !bytes.Equal(uploaded, diagram) {
+		t.Fatalf("customer's image %s holds %q, want the engineer's photo", images[0].MediaID, uploaded)
+	}
+	h.sentTo(engineerTG, fmt.Sprintf("已将图片转达工单 #%d", id))
+	if n := h.count("ticket_events WHERE kind = 'staff_image'"); n != 1 {
+		t.Errorf("%d staff_image events, want 1", n)
 	}
 }

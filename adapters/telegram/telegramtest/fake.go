@@ -1,14 +1,17 @@
 // Package telegramtest is a fake Telegram Bot API for tests: an httptest
 // server that speaks enough of the API for go-telegram-bot-api v5.5.1 (getMe,
 // getUpdates, sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
-// setWebhook, deleteWebhook), records every call with the time it arrived,
-// and can be told to throttle (429) or to be down.
+// setWebhook, deleteWebhook, getFile and file downloads), records every
+// call with the time it arrived, and can be told to throttle (429) or to be
+// down.
 package telegramtest
 
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,6 +44,7 @@ type Call struct {
 	OK        bool      // answered ok: true
 	ErrorCode int       // the error_code answered, when not OK (502 for an outage)
 	MessageID int       // the message sent or edited, when OK
+	Upload    []byte    // the file uploaded with the call (sendPhoto with bytes), nil for none
 }
 
 // ChatID is the chat_id parameter.
@@ -92,7 +96,8 @@ type FakeBotAPI struct {
 	retryAfter  int
 	down        bool
 	blocked     map[int64]bool
-	webhook     url.Values // the last setWebhook's parameters; nil for none
+	webhook     url.Values        // the last setWebhook's parameters; nil for none
+	files       map[string][]byte // file id → bytes, for getFile and downloads
 }
 
 // shown is what a sent message shows now.
@@ -106,6 +111,7 @@ func New(t testing.TB) *FakeBotAPI {
 		nextMessage: 1,
 		messages:    map[[2]int64]shown{},
 		blocked:     map[int64]bool{},
+		files:       map[string][]byte{},
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	f.URL = f.srv.URL
@@ -136,6 +142,14 @@ func (f *FakeBotAPI) Block(chatID int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.blocked[chatID] = true
+}
+
+// AddFile makes getFile and the file download serve data under fileID,
+// as for a photo a staff member sent.
+func (f *FakeBotAPI) AddFile(fileID string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.files[fileID] = append([]byte(nil), data...)
 }
 
 // Webhook returns the parameters of the last setWebhook (nil for none).
@@ -220,8 +234,12 @@ func contains(list []string, s string) bool {
 // serve answers one Bot API call: /bot<token>/<method>.
 func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
+	if rest, isFile := strings.CutPrefix(r.URL.Path, "/file/bot"); isFile {
+		f.download(w, rest)
+		return
+	}
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
-	params, err := parseParams(r)
+	params, upload, err := parseParams(r)
 	if !ok || err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
@@ -231,7 +249,7 @@ func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	call := Call{Method: method, Params: params, At: at}
+	call := Call{Method: method, Params: params, At: at, Upload: upload}
 	res := f.answerLocked(&call, token)
 	f.calls = append(f.calls, call)
 	f.notifyLocked()
@@ -239,18 +257,53 @@ func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 	res.write(w)
 }
 
-func parseParams(r *http.Request) (url.Values, error) {
+// parseParams reads a call's parameters and the bytes of the file it
+// uploads, if any (the SDK sends one file per call here).
+func parseParams(r *http.Request) (url.Values, []byte, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return url.Values(r.MultipartForm.Value), nil
+		upload, err := uploaded(r.MultipartForm)
+		return url.Values(r.MultipartForm.Value), upload, err
 	}
 	if err := r.ParseForm(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r.PostForm, nil
+	return r.PostForm, nil, nil
+}
+
+func uploaded(form *multipart.Form) ([]byte, error) {
+	for _, headers := range form.File {
+		for _, h := range headers {
+			file, err := h.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer file.Close()
+			return io.ReadAll(file)
+		}
+	}
+	return nil, nil
+}
+
+// download serves /file/bot<token>/<file path> as Telegram's file
+// endpoint does; file paths are "photos/<file id>".
+func (f *FakeBotAPI) download(w http.ResponseWriter, rest string) {
+	token, path, _ := strings.Cut(rest, "/")
+	f.mu.Lock()
+	data, found := f.files[strings.TrimPrefix(path, "photos/")]
+	f.mu.Unlock()
+	switch {
+	case token != Token:
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+	case !found:
+		http.Error(w, "Not Found", http.StatusNotFound)
+	default:
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(data)
+	}
 }
 
 // answerLocked decides the answer to a call and notes it on the call.
@@ -277,6 +330,8 @@ func (f *FakeBotAPI) resultLocked(call *Call, token string) reply {
 		return f.editLocked(call)
 	case "answerCallbackQuery":
 		return ok(true)
+	case "getFile":
+		return f.fileLocked(call.Params.Get("file_id"))
 	case "setWebhook":
 		f.webhook = call.Params
 		return ok(true)
@@ -305,6 +360,14 @@ func (f *FakeBotAPI) sendLocked(call *Call) reply {
 	call.MessageID = id
 	f.messages[[2]int64{chat, int64(id)}] = shown{call.Text(), call.Params.Get("reply_markup")}
 	return ok(f.message(chat, id, call))
+}
+
+func (f *FakeBotAPI) fileLocked(id string) reply {
+	data, found := f.files[id]
+	if !found {
+		return apiError(http.StatusBadRequest, "Bad Request: invalid file_id")
+	}
+	return ok(tgbotapi.File{FileID: id, FileUniqueID: "u" + id, FileSize: len(data), FilePath: "photos/" + id})
 }
 
 func (f *FakeBotAPI) editLocked(call *Call) reply {
@@ -337,7 +400,12 @@ func (f *FakeBotAPI) message(chat int64, id int, call *Call) tgbotapi.Message {
 	if call.Method == "sendPhoto" {
 		m.Text = ""
 		m.Caption = call.Params.Get("caption")
-		m.Photo = []tgbotapi.PhotoSize{{FileID: call.Params.Get("photo"), FileUniqueID: "u" + strconv.Itoa(id)}}
+		fileID := call.Params.Get("photo")
+		if call.Upload != nil { // an upload gets a file id, and can be fetched again
+			fileID = "photo-" + strconv.Itoa(id)
+			f.files[fileID] = call.Upload
+		}
+		m.Photo = []tgbotapi.PhotoSize{{FileID: fileID, FileUniqueID: "u" + strconv.Itoa(id)}}
 	}
 	return m
 }

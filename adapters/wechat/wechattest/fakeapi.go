@@ -25,7 +25,18 @@ const (
 	CodeInvalidAppID  = 40013 // token fetch with another AppID
 	CodeInvalidSecret = 40125 // token fetch with the wrong AppSecret
 	CodeInvalidToken  = 40001 // a send with an access token not issued, or revoked
+	CodeInvalidMedia  = 40007 // media/get of a media id the fake does not hold
 )
+
+// Upload is one media/upload the fake received.
+type Upload struct {
+	AccessToken string
+	Type        string // image, voice…
+	Name        string // the file name sent
+	Data        []byte
+	MediaID     string // what the fake answered; empty when refused
+	ErrCode     int
+}
 
 // Message is one send the fake received: a customer-service or a template
 // message, with what it answered.
@@ -56,7 +67,8 @@ type MenuItem struct{ ID, Content string }
 
 // FakeAPI is an httptest server speaking the WeChat API endpoints Hotline
 // uses: the access token (/cgi-bin/stable_token and /cgi-bin/token),
-// customer-service sends and template sends. It records every send, safe
+// customer-service sends, template sends, and temporary media
+// (/cgi-bin/media/get for media added with AddMedia, /cgi-bin/media/upload). It records every send, safe
 // for concurrent use, and can be told to refuse sends with an error code.
 // Point the adapter at URL (wechat.Config.APIBase, HOTLINE_WECHAT_API_BASE).
 // It logs nothing, and is meant to be quick enough for load runs.
@@ -77,18 +89,23 @@ type FakeAPI struct {
 	failCustom   []int
 	failTemplate []int
 	templateIDs  int64
+	media        map[string][]byte // media id → bytes, served by media/get
+	uploads      []Upload
 }
 
 // NewFakeAPI starts a fake for the account appID with appSecret; token
 // requests with other credentials are refused as WeChat refuses them.
 // Close it when done.
 func NewFakeAPI(appID, appSecret string) *FakeAPI {
-	f := &FakeAPI{appID: appID, secret: appSecret, validFrom: 1, failTo: map[string]int{}, failTplTo: map[string]int{}}
+	f := &FakeAPI{appID: appID, secret: appSecret, validFrom: 1, failTo: map[string]int{}, failTplTo: map[string]int{},
+		media: map[string][]byte{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /cgi-bin/stable_token", f.stableToken)
 	mux.HandleFunc("GET /cgi-bin/token", f.token)
 	mux.HandleFunc("POST /cgi-bin/message/custom/send", f.customSend)
 	mux.HandleFunc("POST /cgi-bin/message/template/send", f.templateSend)
+	mux.HandleFunc("GET /cgi-bin/media/get", f.mediaGet)
+	mux.HandleFunc("POST /cgi-bin/media/upload", f.mediaUpload)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, 48001, "api unauthorized (not faked)")
 	})
@@ -394,6 +411,72 @@ func (f *FakeAPI) templateSend(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"errcode":0,"errmsg":"ok","msgid":%d}`, id)
+}
+
+// AddMedia makes media/get serve data for mediaID, as for an image a
+// customer sent.
+func (f *FakeAPI) AddMedia(mediaID string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.media[mediaID] = slices.Clone(data)
+}
+
+// Uploads returns a copy of every media/upload so far, refused ones
+// included (ErrCode set).
+func (f *FakeAPI) Uploads() []Upload {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.uploads)
+}
+
+func (f *FakeAPI) mediaGet(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f.mu.Lock()
+	data, known := f.media[q.Get("media_id")]
+	valid := f.tokenValid(q.Get("access_token"))
+	f.mu.Unlock()
+	switch {
+	case !valid:
+		writeError(w, CodeInvalidToken, "invalid credential")
+	case !known:
+		writeError(w, CodeInvalidMedia, "invalid media_id")
+	default:
+		w.Header().Set("Content-Type", "image/jpeg")
+		_, _ = w.Write(data)
+	}
+}
+
+// mediaUpload takes a temporary media upload (multipart, field "media"),
+// keeps it so that media/get serves it too, and answers its media_id.
+func (f *FakeAPI) mediaUpload(w http.ResponseWriter, r *http.Request) {
+	up := Upload{AccessToken: r.URL.Query().Get("access_token"), Type: r.URL.Query().Get("type")}
+	file, header, err := r.FormFile("media")
+	if err != nil {
+		writeError(w, 41005, "media data missing")
+		return
+	}
+	up.Name = header.Filename
+	up.Data, err = io.ReadAll(file)
+	file.Close()
+	if err != nil {
+		writeError(w, 47001, "data format error")
+		return
+	}
+	f.mu.Lock()
+	if f.tokenValid(up.AccessToken) {
+		up.MediaID = fmt.Sprintf("fake-media-%d", len(f.uploads)+1)
+		f.media[up.MediaID] = up.Data
+	} else {
+		up.ErrCode = CodeInvalidToken
+	}
+	f.uploads = append(f.uploads, up)
+	f.mu.Unlock()
+	if up.ErrCode != 0 {
+		writeError(w, up.ErrCode, "invalid credential")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"type":%q,"media_id":%q,"created_at":%d}`, up.Type, up.MediaID, time.Now().Unix())
 }
 
 // writeError answers an error the way WeChat does: HTTP 200 with errcode.
