@@ -144,3 +144,29 @@ func TestNightReminderWaitsForMorning(t *testing.T) {
 		t.Fatalf("the reminder was not sent at 08:00: %+v", j)
 	}
 }
+
+// One month before a unit's free service period ends, the notice is due,
+// scheduled once however often the service starts.
+func TestRenewalNotice(t *testing.T) {
+	f := newFixture(t) // 市中心医院's period ends 2025-12-31
+	if err := f.desk.ScheduleRenewals(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.desk.ScheduleRenewals(context.Background()); err != nil { // a restart schedules nothing new
+		t.Fatal(err)
+	}
+	var jobs []jobRow
+	for _, j := range f.jobs() {
+		if j.Kind == "renewal" {
+			jobs = append(jobs, j)
+		}
+	}
+	want := time.Date(2025, 12, 1, 0, 0, 0, 0, shanghai)
+	if len(jobs) != 1 || !jobs[0].DueAt.Equal(want) {
+		t.Fatalf("renewal jobs %+v, want one due %v", jobs, want)
+	}
+	f.advance(time.Date(2025, 12, 1, 9, 0, 0, 0, shanghai))
+	if j := f.jobs()[0]; j.Kind != "renewal" || j.Outcome != "sent" {
+		t.Fatalf("renewal job after its day: %+v", j)
+	}
+}
