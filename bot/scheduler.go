@@ -171,12 +171,12 @@ type jobResult struct {
 // its claim runs out and it is taken again then, rather than carried out
 // by this replica while another takes it over.
 func (d *Desk) runBatch(ctx context.Context, b *jobBatch) error {
-	todo := make(chan Job)
+	queue := make(chan Job)
 	results := make(chan jobResult, len(b.jobs))
 	var wg sync.WaitGroup
 	for range min(max(d.sched.Workers, 1), len(b.jobs)) {
 		wg.Go(func() {
-			for j := range todo {
+			for j := range queue {
 				if ctx.Err() == nil && d.now().Sub(b.now) < d.sched.Lease/2 {
 					results <- d.runJob(ctx, b, j)
 				}
@@ -186,9 +186,9 @@ func (d *Desk) runBatch(ctx context.Context, b *jobBatch) error {
 	recorded := make(chan error, 1)
 	go func() { recorded <- d.recordResults(ctx, b, results) }()
 	for _, j := range b.jobs {
-		todo <- j
+		queue <- j
 	}
-	close(todo)
+	close(queue)
 	wg.Wait()
 	close(results)
 	return <-recorded

@@ -193,19 +193,26 @@ func roundID(args []string) (int64, []string, error) {
 	return id, args[1:], nil
 }
 
-func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
-	fs := newFlagSet(env, "survey round status", "survey round status ID\n\nShows a round's progress: invitations sent, failed and answered, and\nthe satisfaction so far.")
+// openRound reads "ID [flags]" (or --help), then opens the stores; the
+// caller closes them.
+func (c *surveyCmd) openRound(ctx context.Context, env *cliEnv, fs *flag.FlagSet, args []string) (int64, error) {
 	if len(args) > 0 && isHelp(args[0]) {
-		return parseFlags(fs, args)
+		return 0, parseFlags(fs, args)
 	}
 	id, rest, err := roundID(args)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := parseFlags(fs, rest); err != nil {
-		return err
+		return 0, err
 	}
-	if err := c.open(ctx, env); err != nil {
+	return id, c.open(ctx, env)
+}
+
+func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
+	fs := newFlagSet(env, "survey round status", "survey round status ID\n\nShows a round's progress: invitations sent, failed and answered, and\nthe satisfaction so far.")
+	id, err := c.openRound(ctx, env, fs, args)
+	if err != nil {
 		return err
 	}
 	defer c.b.Close()
@@ -300,17 +307,8 @@ func roundMove(action string) func(context.Context, *cliEnv, *surveyCmd, []strin
 	}[action]
 	return func(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
 		fs := newFlagSet(env, "survey round "+action, synopsis)
-		if len(args) > 0 && isHelp(args[0]) {
-			return parseFlags(fs, args)
-		}
-		id, rest, err := roundID(args)
+		id, err := c.openRound(ctx, env, fs, args)
 		if err != nil {
-			return err
-		}
-		if err := parseFlags(fs, rest); err != nil {
-			return err
-		}
-		if err := c.open(ctx, env); err != nil {
 			return err
 		}
 		defer c.b.Close()
