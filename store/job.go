@@ -16,15 +16,25 @@ import (
 
 const jobColumns = `id, job_key, kind, ticket_id, ref, step, payload, due_at, attempts, last_error, done_at, outcome, created_at`
 
-// insertJobs schedules jobs; one already scheduled (same key) is left as
-// it is.
+// insertJobs schedules jobs in one statement (a new ticket brings half a
+// dozen); one already scheduled (same key) is left as it is. Batches stay
+// well under PostgreSQL's 65,535 parameters.
 func insertJobs(ctx context.Context, q sqlx.ExtContext, jobs []bot.Job, now time.Time) error {
-	for _, j := range jobs {
+	const perRow, maxRows = 8, 1000
+	for len(jobs) > 0 {
+		batch := jobs[:min(len(jobs), maxRows)]
+		jobs = jobs[len(batch):]
+		rows := make([]string, len(batch))
+		args := make([]any, 0, len(batch)*perRow)
+		for i, j := range batch {
+			n := i * perRow
+			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+			args = append(args, j.Key, j.Kind, j.TicketID, j.Ref, j.Step, j.Payload, utc(j.DueAt), utc(now))
+		}
 		_, err := q.ExecContext(ctx, `INSERT INTO jobs (job_key, kind, ticket_id, ref, step, payload, due_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (job_key) DO NOTHING`,
-			j.Key, j.Kind, j.TicketID, j.Ref, j.Step, j.Payload, utc(j.DueAt), utc(now))
+			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (job_key) DO NOTHING`, args...)
 		if err != nil {
-			return fmt.Errorf("schedule %s: %w", j.Kind, err)
+			return fmt.Errorf("schedule %d jobs: %w", len(batch), err)
 		}
 	}
 	return nil

@@ -102,6 +102,8 @@ type phaseResult struct {
 	Max          float64  `json:"max_ms"`
 	ErrorSamples []string `json:"error_samples,omitempty"`
 	CPU          *cpuUse  `json:"cpu_cores,omitempty"`
+	Pushes       int      `json:"pushes,omitempty"`           // hotline's calls to the fake WeChat API
+	PushConns    int      `json:"push_connections,omitempty"` // new TCP connections they came over
 	measured     bool
 }
 

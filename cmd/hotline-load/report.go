@@ -38,6 +38,11 @@ func (r *result) writeText(w io.Writer) error {
 		return err
 	}
 	for _, p := range r.Phases {
+		if p.Pushes > 0 {
+			fmt.Fprintf(w, "  %s: hotline pushed %d messages to the fake WeChat API over %d new TCP connections\n", p.Name, p.Pushes, p.PushConns)
+		}
+	}
+	for _, p := range r.Phases {
 		for _, s := range p.ErrorSamples {
 			fmt.Fprintf(w, "  error in %s: %s\n", p.Name, s)
 		}

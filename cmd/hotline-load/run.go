@@ -93,8 +93,10 @@ func measure(ctx context.Context, opt options, log io.Writer) (*result, error) {
 		for _, customers := range share("load-b", opt.customers, opt.conns) {
 			drivers = append(drivers, newStepsDriver(customers))
 		}
-		res.add(runPhase(ctx, "(b) hotline: conversation steps", hotlineURL, key, drivers, opt.duration, s.hotline.pid()), true)
-		s.settle()
+		conns := s.fake.Connections()
+		p := runPhase(ctx, "(b) hotline: conversation steps", hotlineURL, key, drivers, opt.duration, s.hotline.pid())
+		p.Pushes, p.PushConns = s.settle(), s.fake.Connections()-conns
+		res.add(p, true)
 	}
 	if opt.runs('c') {
 		if err := res.runTickets(ctx, s, opt, hotlineURL, key, log); err != nil {
@@ -124,8 +126,10 @@ func (r *result) runTickets(ctx context.Context, s *stack, opt options, url, key
 		d := &prepareDriver{customers: customers, ready: make([]bool, len(customers))}
 		prepare, prepared = append(prepare, d), append(prepared, d)
 	}
-	r.add(runPhase(ctx, "(c) warm-up: customers to the summary (not measured)", url, key, prepare, 0, s.hotline.pid()), false)
-	s.settle()
+	conns := s.fake.Connections()
+	warm := runPhase(ctx, "(c) warm-up: customers to the summary (not measured)", url, key, prepare, 0, s.hotline.pid())
+	warm.Pushes, warm.PushConns = s.settle(), s.fake.Connections()-conns
+	r.add(warm, false)
 	queue := &confirmQueue{}
 	for _, d := range prepared {
 		for i, ok := range d.ready {
@@ -173,8 +177,9 @@ func busyCores(d time.Duration) *float64 {
 }
 
 // settle waits until hotline's pushes to the fake WeChat API have stopped,
-// so one phase's tail does not run into the next; then forgets them.
-func (s *stack) settle() {
+// so one phase's tail does not run into the next; then forgets them and
+// returns how many there were.
+func (s *stack) settle() int {
 	deadline := time.Now().Add(settleMax)
 	last := -1
 	for time.Now().Before(deadline) {
@@ -186,6 +191,7 @@ func (s *stack) settle() {
 		time.Sleep(settleQuiet) // polling for quiet, not business time
 	}
 	s.fake.Reset()
+	return last
 }
 
 // noteHotlineLog counts hotline's warnings and errors and keeps the first.

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -77,6 +79,7 @@ type FakeAPI struct {
 
 	appID, secret string
 	srv           *httptest.Server
+	conns         atomic.Int64 // TCP connections accepted
 
 	mu           sync.Mutex
 	messages     []Message
@@ -111,6 +114,11 @@ func NewFakeAPI(appID, appSecret string) *FakeAPI {
 	})
 	f.srv = httptest.NewUnstartedServer(mux)
 	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	f.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			f.conns.Add(1)
+		}
+	}
 	f.srv.Start()
 	f.URL = f.srv.URL
 	return f
@@ -192,6 +200,10 @@ func (f *FakeAPI) Arrivals() []time.Time {
 	defer f.mu.Unlock()
 	return slices.Clone(f.arrivals)
 }
+
+// Connections is how many TCP connections clients opened to the fake: with
+// keep-alive working, far fewer than the calls made.
+func (f *FakeAPI) Connections() int { return int(f.conns.Load()) }
 
 // Count is how many sends were received.
 func (f *FakeAPI) Count() int {

@@ -240,6 +240,9 @@ func TestFakeAPIRecordsSends(t *testing.T) {
 	if n := fake.TokenFetches(); n != 2 {
 		t.Errorf("%d token fetches, want 2", n)
 	}
+	if n := fake.Connections(); n < 1 || n > 8 {
+		t.Errorf("%d connections for 8 calls from one sender in turn", n)
+	}
 }
 
 func TestFakeAPIFailNextAndWait(t *testing.T) {
