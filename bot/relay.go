@@ -13,22 +13,19 @@ func (d *Desk) relayToStaff(ctx context.Context, t *Ticket, e Event) {
 	if d.staffChat == nil || d.staff == nil {
 		return
 	}
-	text := relayText(t, e)
-	var to []Staff
-	if t.AssigneeID != nil {
-		if s, err := d.staff.StaffByID(ctx, *t.AssigneeID); err == nil && d.reachable(s) {
-			to = append(to, *s)
-		}
+	if t.AssigneeID == nil {
+		return
 	}
-	for _, s := range to {
-		m := StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: text}
-		if e.Kind == EventImage && e.MediaID != "" {
-			m.CustomerMedia, m.MediaCaption = e.MediaID, fmt.Sprintf("💬 工单 #%d 客户发来的图片", t.ID)
-		}
-		err := d.staffChat.SendStaff(ctx, m)
-		if err != nil {
-			d.log.Error("relay to staff", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
-		}
+	s, err := d.staff.StaffByID(ctx, *t.AssigneeID)
+	if err != nil || !d.reachable(s) {
+		return
+	}
+	m := StaffMessage{ChatID: *s.TelegramUserID, TicketID: t.ID, Text: relayText(t, e)}
+	if e.Kind == EventImage && e.MediaID != "" {
+		m.CustomerMedia, m.MediaCaption = e.MediaID, fmt.Sprintf("💬 工单 #%d 客户发来的图片", t.ID)
+	}
+	if err := d.staffChat.SendStaff(ctx, m); err != nil {
+		d.log.Error("relay to staff", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
 	}
 }
 
