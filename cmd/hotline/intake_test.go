@@ -867,7 +867,7 @@ func TestIntakeSubscribeAndUnsubscribe(t *testing.T) {
 // goes (the profile also holds the client side and the fake WeChat API,
 // which are easy to tell apart: net/http.(*Transport), wechattest):
 //
-//	go test -run XXX -bench IntakeSteps -benchtime 20000x -cpuprofile steps.prof ./cmd/hotline/
+//	go test -run '^$' -bench IntakeSteps -benchtime 20000x -cpuprofile steps.prof ./cmd/hotline/
 //	go tool pprof -top steps.prof
 //
 // 25 goroutines per CPU stand for the load command's 50 connections on
