@@ -363,14 +363,7 @@ func (f *FakeAPI) customSend(w http.ResponseWriter, r *http.Request) {
 	}
 	m := body.message(r.URL.Query().Get("access_token"))
 	f.mu.Lock()
-	switch code, ok := f.failTo[m.To]; {
-	case !f.tokenValid(m.AccessToken):
-		m.ErrCode = CodeInvalidToken
-	case ok:
-		m.ErrCode = code
-	case len(f.failCustom) > 0:
-		m.ErrCode, f.failCustom = f.failCustom[0], f.failCustom[1:]
-	}
+	m.ErrCode = f.refusalLocked(m, f.failTo, &f.failCustom)
 	f.record(m)
 	f.mu.Unlock()
 	if m.ErrCode != 0 {
@@ -379,6 +372,24 @@ func (f *FakeAPI) customSend(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+}
+
+// refusalLocked is the error code the fake answers m with: an invalid
+// token, a refusal set for its recipient, or the next queued refusal; 0
+// delivers it.
+func (f *FakeAPI) refusalLocked(m Message, byTo map[string]int, queued *[]int) int {
+	if !f.tokenValid(m.AccessToken) {
+		return CodeInvalidToken
+	}
+	if code, ok := byTo[m.To]; ok {
+		return code
+	}
+	if len(*queued) > 0 {
+		code := (*queued)[0]
+		*queued = (*queued)[1:]
+		return code
+	}
+	return 0
 }
 
 // templateBody is a template message as the API takes it.
@@ -405,14 +416,7 @@ func (f *FakeAPI) templateSend(w http.ResponseWriter, r *http.Request) {
 		m.Data[k] = v.Value
 	}
 	f.mu.Lock()
-	switch code, ok := f.failTplTo[m.To]; {
-	case !f.tokenValid(m.AccessToken):
-		m.ErrCode = CodeInvalidToken
-	case ok:
-		m.ErrCode = code
-	case len(f.failTemplate) > 0:
-		m.ErrCode, f.failTemplate = f.failTemplate[0], f.failTemplate[1:]
-	}
+	m.ErrCode = f.refusalLocked(m, f.failTplTo, &f.failTemplate)
 	f.record(m)
 	f.templateIDs++
 	id := f.templateIDs
