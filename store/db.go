@@ -43,7 +43,7 @@ func OpenPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if err := checkPostgresURL(rawURL); err != nil {
 		return nil, err
 	}
-	db, err := sqlx.Open("postgres", rawURL)
+	db, err := sqlx.Open("postgres", withBinaryParameters(rawURL))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -72,6 +72,24 @@ func checkPostgresURL(rawURL string) error {
 		return errors.New("sslmode missing: add ?sslmode=disable (local) or ?sslmode=verify-full")
 	}
 	return nil
+}
+
+// withBinaryParameters adds binary_parameters=yes unless the URL sets it.
+// lib/pq then sends a statement with its parameters in one round trip
+// instead of preparing it first (two); []byte arguments go in binary
+// format, so the stores pass text as string, never as []byte.
+func withBinaryParameters(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL // checkPostgresURL has refused it already
+	}
+	q := u.Query()
+	if q.Get("binary_parameters") != "" {
+		return rawURL
+	}
+	q.Set("binary_parameters", "yes")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // OpenEmbedded opens (creating when needed) the SQLite file under dir.
