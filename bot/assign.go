@@ -10,36 +10,60 @@ import (
 	"time"
 )
 
-// ticketOpened assigns a new ticket and pings the assignee. A failure here
-// leaves the ticket in the queue, where leads see it; the customer's report
-// is already safe.
-func (d *Desk) ticketOpened(ctx context.Context, t *Ticket) {
-	if err := d.assign(ctx, t, d.now()); err != nil {
-		d.log.Error("assign ticket", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
-	}
+// assignment is who a new ticket goes to. It is decided before the ticket
+// is written, so that the ticket, its assignee and the assignment's event
+// share the ticket's transaction; the staff hear of it after the commit.
+type assignment struct {
+	to     *Staff // nil: queued, or no decision
+	roster []Staff
+	event  *Event // assigned or queued; nil: no decision
+	err    error  // why there is no decision
 }
 
-func (d *Desk) assign(ctx context.Context, t *Ticket, now time.Time) error {
+// assignNew picks the assignee of a new ticket and sets it on t. A failure
+// leaves the ticket unassigned, in the queue, where leads see it: the
+// customer's report is taken all the same, and announce logs the failure.
+func (d *Desk) assignNew(ctx context.Context, t *Ticket, now time.Time) assignment {
 	if d.staff == nil {
-		return nil
+		return assignment{}
 	}
 	roster, err := d.staff.ListStaff(ctx)
 	if err != nil {
-		return fmt.Errorf("list staff: %w", err)
+		return assignment{err: fmt.Errorf("list staff: %w", err)}
 	}
 	who, err := d.pickAssignee(ctx, roster, t, now)
 	if err != nil {
-		return err
+		return assignment{err: err}
 	}
 	if who == nil {
-		return d.queueTicket(ctx, roster, t, now)
+		return assignment{roster: roster, event: &Event{At: now, ActorKind: ActorSystem, Kind: "queued", Body: "无值班工程师，进入待派队列"}}
 	}
-	e := Event{At: now, ActorKind: ActorSystem, Kind: "assigned", Body: "派单给 " + who.Label()}
-	t, applied, err := d.tickets.ChangeTicket(ctx, t.ID, TicketChange{From: []Status{StatusOpen}, Assignee: who, At: now}, []Event{e}, nil)
-	if err != nil || !applied {
-		return err
+	t.AssigneeID, t.StaffName, t.StaffNumber = &who.ID, who.Name, who.Number
+	return assignment{to: who, roster: roster, event: &Event{At: now, ActorKind: ActorSystem, Kind: "assigned", Body: "派单给 " + who.Label()}}
+}
+
+// events are the assignment's events for the ticket's opening.
+func (a assignment) events() []Event {
+	if a.event == nil {
+		return nil
 	}
-	return d.ping(ctx, who, t, now)
+	return []Event{*a.event}
+}
+
+// announce tells the staff of a ticket just opened: its assignee gets the
+// ping, or, queued, every lead hears of it.
+func (d *Desk) announce(ctx context.Context, t *Ticket, a assignment, now time.Time) {
+	err := a.err
+	switch {
+	case err != nil, a.event == nil:
+	case a.to != nil:
+		err = d.ping(ctx, a.to, t, now)
+	default:
+		err = d.tellLeads(ctx, a.roster, t, now)
+	}
+	if err != nil {
+		d.log.Error("assign ticket", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
+	}
 }
 
 // pickAssignee is an engineer who is on duty now, serves the unit, and has
@@ -91,13 +115,9 @@ func (d *Desk) onDuty(s *Staff, now time.Time) bool {
 	return !ok || cal.IsOpen(now)
 }
 
-// queueTicket leaves a ticket unassigned and tells every lead, each at the
+// tellLeads tells every lead that a ticket waits in the queue, each at the
 // start of their next service hour.
-func (d *Desk) queueTicket(ctx context.Context, roster []Staff, t *Ticket, now time.Time) error {
-	e := Event{At: now, ActorKind: ActorSystem, Kind: "queued", Body: "无值班工程师，进入待派队列"}
-	if _, err := d.tickets.AddEvent(ctx, withTicket(e, t.ID)); err != nil {
-		return err
-	}
+func (d *Desk) tellLeads(ctx context.Context, roster []Staff, t *Ticket, now time.Time) error {
 	for _, s := range roster {
 		if !s.HasRole(RoleLead) || !d.reachable(&s) || d.staffChat == nil {
 			continue

@@ -118,20 +118,19 @@ func (x *intentRun) complaintTicket(ctx context.Context, it conversation.Intent)
 func (x *intentRun) complaintOnlyTicket(ctx context.Context, it conversation.Intent) (*Ticket, error) {
 	p := x.s.Profile
 	dr := &conversation.Draft{Description: "【投诉】" + it.Text, Severity: 3, Unit: p.Unit, Name: p.Name, Phone: p.Phone, Room: p.Room}
-	c, err := x.saveCustomer(ctx, dr)
+	t, clock, err := x.newTicket(ctx, dr, "complaint:"+x.in.Key)
 	if err != nil {
 		return nil, err
 	}
-	t, clock, err := x.newTicket(ctx, c, dr)
+	a := x.desk.assignNew(ctx, t, x.now)
+	created, err := x.open(ctx, dr, t, clock, append([]Event{x.customerEvent(EventOpened, dr.Description, "")}, a.events()...))
 	if err != nil {
-		return nil, err
-	}
-	t.OpenedBy = "complaint:" + x.in.Key
-	if _, err := x.desk.tickets.OpenTicket(ctx, t, []Event{x.customerEvent(EventOpened, dr.Description, "")}, x.desk.jobsFor(clock, x.now)); err != nil {
 		return nil, fmt.Errorf("open complaint ticket: %w", err)
 	}
 	x.s.ActiveTicket = t.ID
-	x.desk.ticketOpened(ctx, t)
+	if created {
+		x.desk.announce(ctx, t, a, x.now)
+	}
 	return t, nil
 }
 

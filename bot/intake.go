@@ -53,26 +53,34 @@ func (x *intentRun) run(ctx context.Context, it conversation.Intent) (intentResu
 }
 
 // openTicket turns a confirmed draft into a ticket with its committed
-// times, in one transaction with its first events.
+// times, in one transaction with the customer's details, its first events,
+// its assignee and its jobs.
 func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]Reply, error) {
-	c, err := x.saveCustomer(ctx, dr)
+	t, clock, err := x.newTicket(ctx, dr, x.in.Key)
 	if err != nil {
 		return nil, err
 	}
-	t, clock, err := x.newTicket(ctx, c, dr)
-	if err != nil {
-		return nil, err
-	}
-	created, err := x.desk.tickets.OpenTicket(ctx, t, x.openingEvents(t, dr), x.desk.jobsFor(clock, x.now))
+	a := x.desk.assignNew(ctx, t, x.now)
+	created, err := x.open(ctx, dr, t, clock, append(x.openingEvents(t, dr), a.events()...))
 	if err != nil {
 		return nil, fmt.Errorf("open ticket: %w", err)
 	}
 	x.s.ActiveTicket = t.ID
 	if created {
 		x.desk.log.Info("ticket opened", slog.Int64("ticket", t.ID), slog.Int("severity", t.Severity), slog.String("plan", t.Plan))
-		x.desk.ticketOpened(ctx, t)
+		x.desk.announce(ctx, t, a, x.now)
 	}
 	return []Reply{{Text: openedText(t, clock, x.now), Fallback: ticketTemplate(t, "已受理", t.ResponseDue, x.desk.policy.Location)}}, nil
+}
+
+// open writes t, the customer's details from dr, events and t's deadline
+// jobs in one transaction. A retry of the opening message finds its ticket
+// (in t) and returns false.
+func (x *intentRun) open(ctx context.Context, dr *conversation.Draft, t *Ticket, clock sla.Clock, events []Event) (bool, error) {
+	now := x.now
+	c := &Customer{Channel: x.in.Channel, OpenID: x.in.From, UnitName: dr.Unit, Name: dr.Name, Phone: dr.Phone,
+		Room: dr.Room, Subscribed: true, LastSeenAt: &now, UpdatedAt: now}
+	return x.desk.tickets.OpenTicket(ctx, Opening{Customer: c, Ticket: t, Events: events, Jobs: x.desk.jobsFor(clock, now)})
 }
 
 // ticketTemplate is a ticket notice as a template message: short fields,
@@ -90,19 +98,10 @@ func ticketTemplate(t *Ticket, status string, at time.Time, loc *time.Location) 
 	}
 }
 
-func (x *intentRun) saveCustomer(ctx context.Context, dr *conversation.Draft) (*Customer, error) {
-	now := x.now
-	c := &Customer{Channel: x.in.Channel, OpenID: x.in.From, UnitName: dr.Unit, Name: dr.Name, Phone: dr.Phone,
-		Room: dr.Room, Subscribed: true, LastSeenAt: &now, UpdatedAt: now}
-	if err := x.desk.customers.SaveCustomer(ctx, c); err != nil {
-		return nil, fmt.Errorf("save customer: %w", err)
-	}
-	return c, nil
-}
-
 // newTicket builds the ticket on the plan of the customer's unit; an
-// unknown unit is served on the default plan.
-func (x *intentRun) newTicket(ctx context.Context, c *Customer, dr *conversation.Draft) (*Ticket, sla.Clock, error) {
+// unknown unit is served on the default plan. openedBy is the key that
+// keeps a retried message from opening it twice.
+func (x *intentRun) newTicket(ctx context.Context, dr *conversation.Draft, openedBy string) (*Ticket, sla.Clock, error) {
 	planName, paid, err := x.desk.unitPlan(ctx, dr.Unit, x.now)
 	if err != nil {
 		return nil, sla.Clock{}, err
@@ -119,7 +118,7 @@ func (x *intentRun) newTicket(ctx context.Context, c *Customer, dr *conversation
 	if err != nil {
 		return nil, sla.Clock{}, err
 	}
-	t := &Ticket{OpenedBy: x.in.Key, CustomerID: c.ID, Channel: x.in.Channel, UnitName: dr.Unit,
+	t := &Ticket{OpenedBy: openedBy, Channel: x.in.Channel, UnitName: dr.Unit,
 		ContactName: dr.Name, Phone: dr.Phone, Room: dr.Room, Description: dr.Description, Severity: dr.Severity,
 		Status: StatusOpen, Plan: planName, PaidService: paid, ReportedAt: x.now, ResponseDue: due.Response,
 		CreatedAt: x.now}

@@ -105,12 +105,11 @@ const (
 
 // TicketStore keeps tickets and their service logs.
 type TicketStore interface {
-	// OpenTicket inserts t and its first events in one transaction and
-	// fills t.ID. When a ticket with t.OpenedBy exists already (a retry of
-	// the opening message), it loads that one into t and returns false.
-	// jobs, called with the ticket once it has its id, gives the work to
-	// schedule in the same transaction.
-	OpenTicket(ctx context.Context, t *Ticket, events []Event, jobs func(*Ticket) ([]Job, error)) (created bool, err error)
+	// OpenTicket writes o in one transaction and fills o.Ticket.ID (and
+	// o.Customer.ID). When a ticket with o.Ticket.OpenedBy exists already (a
+	// retry of the opening message), it writes nothing, loads that one into
+	// o.Ticket and returns false.
+	OpenTicket(ctx context.Context, o Opening) (created bool, err error)
 	// Ticket loads one ticket; ErrNotFound when there is none.
 	Ticket(ctx context.Context, id int64) (*Ticket, error)
 	// OpenTicketsOf lists a customer's tickets that are not closed, newest first.
@@ -129,6 +128,24 @@ type TicketStore interface {
 	// ActiveTickets lists tickets not closed, most urgent first; with
 	// assignee set only theirs.
 	ActiveTickets(ctx context.Context, assignee *int64) ([]Ticket, error)
+}
+
+// Opening is a new ticket and what is written with it, so that the ticket
+// costs one commit.
+type Opening struct {
+	// Customer, when set, is saved first (inserted or updated by channel and
+	// open id, as CustomerStore.SaveCustomer does) and becomes the ticket's
+	// customer; nil: Ticket.CustomerID is set already.
+	Customer *Customer
+	// Ticket is inserted as it is. With an assignee it counts as that staff
+	// member's latest assignment (Staff.LastAssignedAt), as ChangeTicket's
+	// does.
+	Ticket *Ticket
+	// Events are its first events, in order; their TicketID is filled in.
+	Events []Event
+	// Jobs, called with the ticket once it has its id, gives the work to
+	// schedule; nil: none.
+	Jobs func(*Ticket) ([]Job, error)
 }
 
 // TicketChange is a lifecycle step: it applies only while the ticket is in

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/hotline-desk/hotline/bot"
 )
 
@@ -21,8 +23,14 @@ func (db *DB) Customer(ctx context.Context, channel, openID string) (*bot.Custom
 
 // SaveCustomer implements bot.CustomerStore.
 func (db *DB) SaveCustomer(ctx context.Context, c *bot.Customer) error {
+	return mapError(upsertCustomer(ctx, db, c))
+}
+
+// upsertCustomer inserts or updates c by (channel, open id) and fills its
+// id and creation time.
+func upsertCustomer(ctx context.Context, q sqlx.QueryerContext, c *bot.Customer) error {
 	now := utc(c.UpdatedAt)
-	err := db.QueryRowxContext(ctx, `INSERT INTO customers
+	return q.QueryRowxContext(ctx, `INSERT INTO customers
 		(channel, open_id, unit_name, name, phone, room, subscribed, last_seen_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
 		ON CONFLICT (channel, open_id) DO UPDATE SET unit_name = excluded.unit_name, name = excluded.name,
@@ -31,7 +39,6 @@ func (db *DB) SaveCustomer(ctx context.Context, c *bot.Customer) error {
 		RETURNING id, created_at`,
 		c.Channel, c.OpenID, c.UnitName, c.Name, c.Phone, c.Room, c.Subscribed, utcPtr(c.LastSeenAt), now,
 	).Scan(&c.ID, &c.CreatedAt)
-	return mapError(err)
 }
 
 // SetSubscribed implements bot.CustomerStore; an unfollow by someone never

@@ -105,22 +105,7 @@ func insertEventsOf(ctx context.Context, tx *sqlx.Tx, events []bot.Event, ids []
 	for _, id := range ids {
 		closed[id] = true
 	}
-	var args []any
-	var rows []string
-	for _, e := range events {
-		if !closed[e.TicketID] {
-			continue
-		}
-		args = append(args, e.TicketID, utc(e.At), e.ActorKind, e.Actor, e.Kind, e.Body, e.MediaID, e.MsgKey)
-		n := len(args)
-		rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n-7, n-6, n-5, n-4, n-3, n-2, n-1, n))
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key)
-		VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (msg_key) DO NOTHING`, args...)
-	return err
+	return insertEvents(ctx, tx, slices.DeleteFunc(slices.Clone(events), func(e bot.Event) bool { return !closed[e.TicketID] }))
 }
 
 // FinishJobs implements bot.JobStore: one UPDATE per outcome, so that the

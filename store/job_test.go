@@ -93,7 +93,7 @@ func TestJobTicketsAndCloseResolved(t *testing.T) {
 		}
 		resolved, open := newTicket(c.ID, "msg:o-jobs:1"), newTicket(c.ID, "msg:o-jobs:2")
 		for _, tk := range []*bot.Ticket{resolved, open} {
-			if _, err := db.OpenTicket(ctx, tk, nil, nil); err != nil {
+			if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 				t.Fatal(err)
 			}
 		}

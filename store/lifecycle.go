@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -28,7 +29,7 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 		}
 		applied = true
 		if ch.Assignee != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE staff SET last_assigned_at = $2 WHERE id = $1`, ch.Assignee.ID, utc(ch.At)); err != nil {
+			if err := markAssigned(ctx, tx, ch.Assignee.ID, ch.At); err != nil {
 				return err
 			}
 		}
@@ -45,6 +46,13 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 	}
 	t, err := db.Ticket(ctx, id)
 	return t, applied, err
+}
+
+// markAssigned records that staffID was given a ticket at at, for the
+// round robin (bot.Staff.LastAssignedAt).
+func markAssigned(ctx context.Context, tx *sqlx.Tx, staffID int64, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE staff SET last_assigned_at = $2 WHERE id = $1`, staffID, utc(at))
+	return err
 }
 
 // changeQuery builds the UPDATE for ch, with $n parameters.

@@ -153,13 +153,13 @@ func TestTickets(t *testing.T) {
 		}
 		tk := newTicket(c.ID, "msg:o2:1")
 		opened := bot.Event{At: t0, ActorKind: bot.ActorCustomer, Actor: "o2", Kind: bot.EventOpened, Body: "打印机不能用"}
-		created, err := db.OpenTicket(ctx, tk, []bot.Event{opened}, nil)
+		created, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk, Events: []bot.Event{opened}})
 		if err != nil || !created || tk.ID == 0 {
 			t.Fatalf("open: created=%v id=%d err=%v", created, tk.ID, err)
 		}
 		again := newTicket(c.ID, "msg:o2:1")
 		again.Description = "a retry"
-		created, err = db.OpenTicket(ctx, again, []bot.Event{opened}, nil)
+		created, err = db.OpenTicket(ctx, bot.Opening{Ticket: again, Events: []bot.Event{opened}})
 		if err != nil || created || again.ID != tk.ID || again.Description != "打印机不能用" {
 			t.Fatalf("retry: created=%v id=%d desc=%q err=%v", created, again.ID, again.Description, err)
 		}
@@ -208,7 +208,7 @@ func TestOpenTicketRace(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				tk := newTicket(c.ID, "msg:o3:9")
-				if _, err := db.OpenTicket(ctx, tk, nil, nil); err != nil {
+				if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 					t.Errorf("open #%d: %v", i, err)
 				}
 				ids[i] = tk.ID

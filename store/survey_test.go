@@ -21,7 +21,7 @@ func servedTicket(t *testing.T, db *store.DB, openID, staff string, severity int
 	}
 	tk := newTicket(c.ID, "open:"+openID+":"+resolved.String())
 	tk.Severity, tk.StaffNumber, tk.StaffName = severity, staff, "工"+staff
-	if _, err := db.OpenTicket(ctx, tk, nil, nil); err != nil {
+	if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		t.Fatal(err)
 	}
 	ch := bot.TicketChange{Status: bot.StatusClosed, ResolvedAt: &resolved, ClosedAt: &resolved, At: resolved}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -18,21 +19,35 @@ const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_n
 // OpenTicket implements bot.TicketStore. The unique key on opened_by is the
 // last guard against a retried opening message: the loser of a race loads
 // the winner's ticket.
-func (db *DB) OpenTicket(ctx context.Context, t *bot.Ticket, events []bot.Event, jobs func(*bot.Ticket) ([]bot.Job, error)) (bool, error) {
+func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
+	t := o.Ticket
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if o.Customer != nil {
+			if err := upsertCustomer(ctx, tx, o.Customer); err != nil {
+				return err
+			}
+			t.CustomerID = o.Customer.ID
+		}
 		if err := insertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		for _, e := range events {
+		events := make([]bot.Event, len(o.Events))
+		for i, e := range o.Events {
 			e.TicketID = t.ID
-			if _, err := insertEvent(ctx, tx, e); err != nil {
+			events[i] = e
+		}
+		if err := insertEvents(ctx, tx, events); err != nil {
+			return err
+		}
+		if t.AssigneeID != nil {
+			if err := markAssigned(ctx, tx, *t.AssigneeID, t.CreatedAt); err != nil {
 				return err
 			}
 		}
-		if jobs == nil {
+		if o.Jobs == nil {
 			return nil
 		}
-		js, err := jobs(t)
+		js, err := o.Jobs(t)
 		if err != nil {
 			return err
 		}
@@ -112,6 +127,25 @@ func insertEvent(ctx context.Context, q sqlx.ExtContext, e bot.Event) (bool, err
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// insertEvents appends events in one statement, in order; one whose MsgKey
+// is recorded already is skipped. Callers keep the batch well under the
+// dialects' limits on parameters.
+func insertEvents(ctx context.Context, q sqlx.ExecerContext, events []bot.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([]string, len(events))
+	args := make([]any, 0, len(events)*8)
+	for i, e := range events {
+		n := i * 8
+		rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		args = append(args, e.TicketID, utc(e.At), e.ActorKind, e.Actor, e.Kind, e.Body, e.MediaID, e.MsgKey)
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key)
+		VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (msg_key) DO NOTHING`, args...)
+	return err
 }
 
 // Events implements bot.TicketStore.

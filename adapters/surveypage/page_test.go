@@ -70,7 +70,7 @@ func (f *pageFixture) delivered(openID string) int64 {
 	tk := &bot.Ticket{OpenedBy: "seed:" + openID, CustomerID: c.ID, Channel: "wechat", UnitName: "市中心医院", ContactName: "张三",
 		Phone: "13800138000", Description: "打印机不能用", Severity: 3, Status: bot.StatusClosed, Plan: "7x12",
 		ReportedAt: f.now, ResponseDue: f.now, CreatedAt: f.now}
-	if _, err := f.db.OpenTicket(ctx, tk, nil, nil); err != nil {
+	if _, err := f.db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		f.t.Fatal(err)
 	}
 	sv := &bot.Survey{Key: "test:" + openID, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "revisit", Severity: 3,

@@ -38,7 +38,7 @@ func seedServed(t *testing.T, dir string, n int, resolved time.Time) {
 		tk := &bot.Ticket{OpenedBy: fmt.Sprintf("seed:%d", i), CustomerID: c.ID, Channel: "wechat", UnitName: "市中心医院",
 			ContactName: "张三", Phone: "13800138000", Description: "打印机不能用", Severity: 3, Status: bot.StatusOpen, Plan: "7x12",
 			ReportedAt: resolved, ResponseDue: resolved, CreatedAt: resolved}
-		if _, err := db.OpenTicket(ctx, tk, nil, nil); err != nil {
+		if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 			t.Fatal(err)
 		}
 		ch := bot.TicketChange{Status: bot.StatusClosed, ResolvedAt: &resolved, ClosedAt: &resolved, At: resolved}
