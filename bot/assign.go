@@ -82,7 +82,8 @@ func (d *Desk) pickAssignee(ctx context.Context, roster []Staff, t *Ticket, now 
 			return nil, fmt.Errorf("staff load: %w", err)
 		}
 		slices.SortStableFunc(candidates, func(a, b Staff) int {
-			return cmp.Or(cmp.Compare(load[a.ID], load[b.ID]), compareAssigned(a.LastAssignedAt, b.LastAssignedAt), cmp.Compare(a.ID, b.ID))
+			la, lb := load[a.ID], load[b.ID]
+			return cmp.Or(cmp.Compare(la.Open, lb.Open), compareAssigned(la.LastAssignedAt, lb.LastAssignedAt), cmp.Compare(a.ID, b.ID))
 		})
 		return &candidates[0], nil
 	}

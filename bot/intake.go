@@ -134,14 +134,21 @@ func (d *Desk) jobsFor(clock sla.Clock, now time.Time) func(*Ticket) ([]Job, err
 }
 
 // unitPlan finds the plan of a unit and whether the report falls outside
-// its free service period (paid service).
+// its free service period (paid service). The policy's units are the
+// database's (serve syncs them at start, and nothing else writes units), so
+// they are read from memory; the database is asked only for a name the
+// policy lacks, which an earlier policy file may have listed.
 func (d *Desk) unitPlan(ctx context.Context, unit string, now time.Time) (plan string, paid bool, err error) {
-	u, err := d.units.Unit(ctx, unit)
-	if errors.Is(err, ErrNotFound) {
-		return sla.DefaultPlan, false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("find unit: %w", err)
+	u, ok := d.policy.Unit(unit)
+	if !ok {
+		found, err := d.units.Unit(ctx, unit)
+		if errors.Is(err, ErrNotFound) {
+			return sla.DefaultPlan, false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("find unit: %w", err)
+		}
+		u = *found
 	}
 	if u.ServiceEnd == nil {
 		return u.Plan, false, nil

@@ -645,6 +645,18 @@ func (b *policyBuilder) wechat() error {
 	return nil
 }
 
+// Unit finds a unit of the policy by name, matched as UnitKey matches (the
+// last one listed wins, as it does when SyncUnits stores them).
+func (p *Policy) Unit(name string) (Unit, bool) {
+	key := UnitKey(name)
+	for i := len(p.Units) - 1; i >= 0; i-- {
+		if UnitKey(p.Units[i].Name) == key {
+			return p.Units[i], true
+		}
+	}
+	return Unit{}, false
+}
+
 // Plan returns the named plan, or an error naming the ones there are.
 func (p *Policy) Plan(name string) (*sla.Plan, error) {
 	if plan, ok := p.Plans[name]; ok {

@@ -37,6 +37,21 @@ func TestPolicyDefaults(t *testing.T) {
 	}
 }
 
+// A unit is found by name as the database finds it: spaces, case and
+// full-width letters aside.
+func TestPolicyUnit(t *testing.T) {
+	p, err := bot.ParsePolicy([]byte("units:\n  - name: ACME Ltd\n    plan: 7x24\n  - name: 市中心医院\n"), "", shanghai, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, plan := range map[string]string{"ａｃｍｅ ltd": "7x24", " 市中心 医院": "7x12", "nobody": ""} {
+		u, ok := p.Unit(name)
+		if ok != (plan != "") || u.Plan != plan {
+			t.Errorf("Unit(%q) = %+v, %v; want plan %q", name, u, ok, plan)
+		}
+	}
+}
+
 func TestPolicyExampleFile(t *testing.T) {
 	data, err := os.ReadFile("../config.example.yaml")
 	if err != nil {

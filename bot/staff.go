@@ -80,13 +80,22 @@ type StaffStore interface {
 	StaffByNumber(ctx context.Context, number string) (*Staff, error)
 	StaffByID(ctx context.Context, id int64) (*Staff, error)
 	StaffByTelegram(ctx context.Context, userID int64) (*Staff, error)
+	// ListStaff is the roster. It may be a few seconds old for changes made
+	// by other processes, and its LastAssignedAt may lag: OpenLoad has the
+	// current one.
 	ListStaff(ctx context.Context) ([]Staff, error)
 	// CreateInvite stores a one-time code (its hash) for a staff member.
 	CreateInvite(ctx context.Context, staffID int64, codeHash string, expires time.Time) error
 	// RedeemInvite links the Telegram user to the code's staff member, once,
 	// before it expires; ErrNotFound for an unknown, used or expired code.
 	RedeemInvite(ctx context.Context, codeHash string, telegramUserID int64, now time.Time) (*Staff, error)
-	// OpenLoad counts each active staff member's open tickets (not resolved
-	// or closed).
-	OpenLoad(ctx context.Context) (map[int64]int, error)
+	// OpenLoad is each staff member's load now, by staff id.
+	OpenLoad(ctx context.Context) (map[int64]Load, error)
+}
+
+// Load is what assignment weighs for a staff member: their open tickets
+// (not resolved or closed) and when they were last given one.
+type Load struct {
+	Open           int
+	LastAssignedAt *time.Time
 }

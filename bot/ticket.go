@@ -138,8 +138,7 @@ type Opening struct {
 	// customer; nil: Ticket.CustomerID is set already.
 	Customer *Customer
 	// Ticket is inserted as it is. With an assignee it counts as that staff
-	// member's latest assignment (Staff.LastAssignedAt), as ChangeTicket's
-	// does.
+	// member's latest assignment (see Load), as ChangeTicket's does.
 	Ticket *Ticket
 	// Events are its first events, in order; their TicketID is filled in.
 	Events []Event

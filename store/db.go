@@ -34,6 +34,8 @@ const (
 type DB struct {
 	*sqlx.DB
 	Dialect Dialect
+
+	roster *rosterCache // ListStaff's
 }
 
 // OpenPostgres connects to PostgreSQL. The URL must be postgres:// or
@@ -54,7 +56,7 @@ func OpenPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	return &DB{DB: db, Dialect: Postgres}, nil
+	return &DB{DB: db, Dialect: Postgres, roster: newRosterCache()}, nil
 }
 
 func checkPostgresURL(rawURL string) error {
@@ -113,7 +115,7 @@ func OpenEmbedded(ctx context.Context, dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("embedded database %s: %w", path, err)
 	}
-	return &DB{DB: db, Dialect: SQLite}, nil
+	return &DB{DB: db, Dialect: SQLite, roster: newRosterCache()}, nil
 }
 
 func pingWithin(ctx context.Context, db *sqlx.DB, d time.Duration) error {

@@ -49,7 +49,7 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 }
 
 // markAssigned records that staffID was given a ticket at at, for the
-// round robin (bot.Staff.LastAssignedAt).
+// round robin (bot.Load).
 func markAssigned(ctx context.Context, tx *sqlx.Tx, staffID int64, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `UPDATE staff SET last_assigned_at = $2 WHERE id = $1`, staffID, utc(at))
 	return err

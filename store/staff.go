@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -14,6 +17,7 @@ const staffColumns = `id, number, name, roles, units, hours, telegram_user_id, a
 
 // SyncStaff implements bot.StaffStore.
 func (db *DB) SyncStaff(ctx context.Context, staff []bot.Staff) error {
+	defer db.roster.forget()
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, s := range staff {
 			_, err := tx.ExecContext(ctx, `INSERT INTO staff (number, name, roles, units, hours, telegram_user_id, active, created_at, updated_at)
@@ -32,6 +36,7 @@ func (db *DB) SyncStaff(ctx context.Context, staff []bot.Staff) error {
 
 // AddStaff implements bot.StaffStore; a number in use is bot.ErrConflict.
 func (db *DB) AddStaff(ctx context.Context, s *bot.Staff) error {
+	defer db.roster.forget()
 	err := db.QueryRowxContext(ctx, `INSERT INTO staff (number, name, roles, units, hours, telegram_user_id, active, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id`,
 		s.Number, s.Name, s.RolesText, s.UnitsText, s.Hours, s.TelegramUserID, utc(s.CreatedAt)).Scan(&s.ID)
@@ -40,6 +45,7 @@ func (db *DB) AddStaff(ctx context.Context, s *bot.Staff) error {
 
 // SetStaffActive implements bot.StaffStore.
 func (db *DB) SetStaffActive(ctx context.Context, number string, active bool, now time.Time) error {
+	defer db.roster.forget()
 	res, err := db.ExecContext(ctx, `UPDATE staff SET active = $2, updated_at = $3 WHERE number = $1`, number, active, utc(now))
 	return expectOne(res, err)
 }
@@ -67,11 +73,22 @@ func (db *DB) StaffByTelegram(ctx context.Context, userID int64) (*bot.Staff, er
 	return db.staffWhere(ctx, `telegram_user_id = $1 AND active`, userID)
 }
 
-// ListStaff implements bot.StaffStore.
+// ListStaff implements bot.StaffStore. The roster is read at most once per
+// rosterTTL and forgotten at once when staff change through this DB; changes
+// made by other processes (hotline staff, other replicas) show within
+// rosterTTL. LastAssignedAt is as of the read: assignments do not make the
+// roster be read again (OpenLoad has the current times).
 func (db *DB) ListStaff(ctx context.Context) ([]bot.Staff, error) {
+	if staff, ok := db.roster.recall(); ok {
+		return staff, nil
+	}
+	gen := db.roster.generation()
 	var out []bot.Staff
-	err := db.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff ORDER BY number`)
-	return out, mapError(err)
+	if err := db.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff ORDER BY number`); err != nil {
+		return nil, mapError(err)
+	}
+	db.roster.remember(gen, out)
+	return slices.Clone(out), nil
 }
 
 // CreateInvite implements bot.StaffStore.
@@ -85,6 +102,7 @@ func (db *DB) CreateInvite(ctx context.Context, staffID int64, codeHash string, 
 // account happen in one transaction; a Telegram account linked to someone
 // else is a conflict.
 func (db *DB) RedeemInvite(ctx context.Context, codeHash string, telegramUserID int64, now time.Time) (*bot.Staff, error) {
+	defer db.roster.forget()
 	var staffID int64
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.QueryRowxContext(ctx, `UPDATE staff_invites SET used_at = $2
@@ -102,21 +120,72 @@ func (db *DB) RedeemInvite(ctx context.Context, codeHash string, telegramUserID 
 }
 
 // OpenLoad implements bot.StaffStore.
-func (db *DB) OpenLoad(ctx context.Context) (map[int64]int, error) {
-	rows, err := db.QueryxContext(ctx, `SELECT assignee_id, count(*) FROM tickets
-		WHERE assignee_id IS NOT NULL AND status IN ('open', 'acknowledged', 'waiting') GROUP BY assignee_id`)
+func (db *DB) OpenLoad(ctx context.Context) (map[int64]bot.Load, error) {
+	var rows []struct {
+		ID             int64        `db:"id"`
+		LastAssignedAt sql.NullTime `db:"last_assigned_at"`
+		Open           int          `db:"open_tickets"`
+	}
+	err := db.SelectContext(ctx, &rows, `SELECT s.id, s.last_assigned_at, count(t.id) AS open_tickets
+		FROM staff s LEFT JOIN tickets t ON t.assignee_id = s.id AND t.status IN ('open', 'acknowledged', 'waiting')
+		GROUP BY s.id, s.last_assigned_at`)
 	if err != nil {
 		return nil, mapError(err)
 	}
-	defer rows.Close()
-	load := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		load[id] = n
+	load := make(map[int64]bot.Load, len(rows))
+	for _, r := range rows {
+		load[r.ID] = bot.Load{Open: r.Open, LastAssignedAt: nullTime(r.LastAssignedAt)}
 	}
-	return load, rows.Err()
+	return load, nil
+}
+
+// rosterTTL is how long ListStaff answers from memory.
+const rosterTTL = 5 * time.Second
+
+// rosterCache keeps the staff roster for rosterTTL. Forgetting it bumps a
+// generation, so a read that began before a change does not store what it
+// read after the change is forgotten.
+type rosterCache struct {
+	now func() time.Time
+
+	mu    sync.Mutex
+	gen   uint64
+	staff []bot.Staff // nil: nothing kept
+	until time.Time
+}
+
+func newRosterCache() *rosterCache { return &rosterCache{now: time.Now} }
+
+func (c *rosterCache) recall() ([]bot.Staff, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.staff == nil || !c.now().Before(c.until) {
+		return nil, false
+	}
+	return slices.Clone(c.staff), true
+}
+
+func (c *rosterCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+func (c *rosterCache) remember(gen uint64, staff []bot.Staff) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if staff == nil {
+		staff = []bot.Staff{}
+	}
+	c.staff, c.until = staff, c.now().Add(rosterTTL)
+}
+
+func (c *rosterCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.staff = nil
 }

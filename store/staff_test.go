@@ -81,12 +81,55 @@ func TestOpenTicketWithEverything(t *testing.T) {
 			t.Fatalf("jobs = %+v, %v", pending, err)
 		}
 		load, err := db.OpenLoad(ctx)
-		if err != nil || load[who.ID] != 1 {
-			t.Fatalf("load = %v, %v", load, err)
+		if err != nil {
+			t.Fatal(err)
 		}
-		staff, err := db.StaffByID(ctx, who.ID)
-		if err != nil || staff.LastAssignedAt == nil || !staff.LastAssignedAt.Equal(t0) {
-			t.Fatalf("staff = %+v, %v", staff, err)
+		if l := load[who.ID]; l.Open != 1 || l.LastAssignedAt == nil || !l.LastAssignedAt.Equal(t0) {
+			t.Fatalf("load = %+v", l)
+		}
+	})
+}
+
+// The roster is kept in memory, but a change through the same DB shows at
+// once.
+func TestRosterFollowsChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		numbers := func() []string {
+			t.Helper()
+			roster, err := db.ListStaff(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, s := range roster {
+				if s.Active {
+					out = append(out, s.Number+" "+s.Name)
+				}
+			}
+			return out
+		}
+		if got := numbers(); len(got) != 0 {
+			t.Fatalf("roster %v, want none", got)
+		}
+		addStaff(t, db, "001")
+		addStaff(t, db, "002")
+		if d := cmp.Diff([]string{"001 工001", "002 工002"}, numbers()); d != "" {
+			t.Fatalf("after add (-want +got):\n%s", d)
+		}
+		roster, _ := db.ListStaff(ctx)
+		roster[0].Name = "changed by a caller"
+		if err := db.SetStaffActive(ctx, "001", false, t0); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{"002 工002"}, numbers()); d != "" {
+			t.Fatalf("after disable (-want +got):\n%s", d)
+		}
+		if err := db.SyncStaff(ctx, []bot.Staff{{Number: "002", Name: "王工", RolesText: bot.RoleEngineer, UpdatedAt: t0}}); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{"002 王工"}, numbers()); d != "" {
+			t.Fatalf("after sync (-want +got):\n%s", d)
 		}
 	})
 }
