@@ -22,7 +22,6 @@ type Desk struct {
 	customers CustomerStore
 	units     UnitStore
 	sessions  SessionStore
-	inbound   InboundLog
 	backlog   Backlog
 	staff     StaffStore
 	states    StaffStateStore
@@ -44,7 +43,6 @@ type Deps struct {
 	Customers CustomerStore
 	Units     UnitStore
 	Sessions  SessionStore
-	Inbound   InboundLog
 	Backlog   Backlog
 	Staff     StaffStore
 	States    StaffStateStore
@@ -74,7 +72,7 @@ func NewDesk(d Deps) *Desk {
 		d.Metrics = noMetrics{}
 	}
 	return &Desk{now: d.Clock, policy: d.Policy, tickets: d.Tickets, customers: d.Customers, units: d.Units,
-		sessions: d.Sessions, inbound: d.Inbound, backlog: d.Backlog, staff: d.Staff, states: d.States,
+		sessions: d.Sessions, backlog: d.Backlog, staff: d.Staff, states: d.States,
 		staffChat: d.StaffChat, answerer: d.Answerer, customer: d.Customer, jobs: d.Jobs, sched: d.Scheduler,
 		metrics: d.Metrics, surveys: d.Surveys, log: d.Log}
 }
@@ -95,24 +93,80 @@ func (d *Desk) HandleInbound(ctx context.Context, in Inbound) ([]Reply, error) {
 	return replies, nil
 }
 
-// process claims the message, runs it, and records its replies.
+// quickTries bounds how often a step is taken again from a newer session
+// before it runs under the customer's lock instead.
+const quickTries = 3
+
+// process runs the message as one step of the customer's dialogue. A step
+// whose only effect is on the dialogue is committed optimistically, from
+// the session as last seen (one Redis round trip in the usual case); a
+// step with other effects, or one that keeps meeting newer sessions, runs
+// under the customer's lock.
 func (d *Desk) process(ctx context.Context, in Inbound) ([]Reply, error) {
-	claimed, err := d.inbound.Claim(ctx, in.Key)
+	snap, err := d.sessions.Snapshot(ctx, in.Channel, in.From)
 	if err != nil {
-		return nil, fmt.Errorf("claim inbound: %w", err)
+		return nil, fmt.Errorf("load session: %w", err)
 	}
-	if !claimed {
-		return d.inbound.Replies(ctx, in.Key)
+	for range quickTries {
+		s, err := d.sessionOf(ctx, in, snap)
+		if err != nil {
+			return nil, err
+		}
+		now := d.now()
+		next, replies, intents, ok, err := d.quickStep(ctx, in, s, now)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		res, err := d.sessions.Commit(ctx, in.Key, snap, next, replies)
+		if err != nil {
+			return nil, fmt.Errorf("commit step: %w", err)
+		}
+		switch res.Outcome {
+		case Committed:
+			d.runQuiet(ctx, in, &next, intents, now)
+			return replies, nil
+		case Handled:
+			return res.Replies, nil
+		case Busy:
+			return d.processLocked(ctx, in)
+		}
+		snap = res.Current
 	}
-	replies, err := d.handle(ctx, in)
+	return d.processLocked(ctx, in)
+}
+
+// processLocked claims the message, locks the customer, runs the step with
+// its effects, and records the session and the replies.
+func (d *Desk) processLocked(ctx context.Context, in Inbound) ([]Reply, error) {
+	step, err := d.sessions.Begin(ctx, in.Key, in.Channel, in.From)
 	if err != nil {
-		d.inbound.Release(context.WithoutCancel(ctx), in.Key)
+		return nil, fmt.Errorf("lock customer: %w", err)
+	}
+	if step.Handled {
+		return step.Replies, nil
+	}
+	next, replies, err := d.lockedStep(ctx, in, step.Snapshot)
+	if err == nil {
+		err = wrap("save session", d.sessions.Finish(ctx, step, next, replies))
+	}
+	if err != nil {
+		if aerr := d.sessions.Abort(context.WithoutCancel(ctx), step); aerr != nil {
+			d.log.Warn("release inbound claim", slog.String("err", aerr.Error()))
+		}
 		return nil, err
 	}
-	if err := d.inbound.Finish(ctx, in.Key, replies); err != nil {
-		d.log.Warn("record inbound replies", slog.String("err", err.Error()))
-	}
 	return replies, nil
+}
+
+func (d *Desk) lockedStep(ctx context.Context, in Inbound, snap SessionSnapshot) (conversation.Session, []Reply, error) {
+	s, err := d.sessionOf(ctx, in, snap)
+	if err != nil {
+		return s, nil, err
+	}
+	return d.step(ctx, in, s, d.now())
 }
 
 // keep stores a message that failed, and apologises. The error goes to the
@@ -126,34 +180,12 @@ func (d *Desk) keep(ctx context.Context, in Inbound, cause error) ([]Reply, erro
 	return []Reply{{Text: apologyText}}, nil
 }
 
-// handle runs one dialogue step under the customer's lock.
-func (d *Desk) handle(ctx context.Context, in Inbound) ([]Reply, error) {
-	unlock, err := d.sessions.LockCustomer(ctx, in.Channel, in.From)
-	if err != nil {
-		return nil, fmt.Errorf("lock customer: %w", err)
-	}
-	defer unlock()
-	s, err := d.loadSession(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	now := d.now()
-	s, replies, err := d.step(ctx, in, s, now)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.sessions.SaveSession(ctx, in.Channel, in.From, s); err != nil {
-		return nil, fmt.Errorf("save session: %w", err)
-	}
-	return replies, nil
-}
-
-// loadSession loads the dialogue; a new one starts from what the database
-// knows of the customer (their details, their open ticket).
-func (d *Desk) loadSession(ctx context.Context, in Inbound) (conversation.Session, error) {
-	s, found, err := d.sessions.Session(ctx, in.Channel, in.From)
-	if err != nil || found {
-		return s, wrap("load session", err)
+// sessionOf is the dialogue of a snapshot; a new one starts from what the
+// database knows of the customer (their details, their open ticket).
+func (d *Desk) sessionOf(ctx context.Context, in Inbound, snap SessionSnapshot) (conversation.Session, error) {
+	s := snap.Session
+	if snap.Found {
+		return s, nil
 	}
 	c, err := d.customers.Customer(ctx, in.Channel, in.From)
 	if errors.Is(err, ErrNotFound) {
@@ -211,6 +243,42 @@ func (d *Desk) step(ctx context.Context, in Inbound, s conversation.Session, now
 		}
 	}
 	return next, out, nil
+}
+
+// quickStep takes the dialogue's step when nothing but the dialogue changes:
+// no survey answer, no confirmation of a resolved ticket, and no intent
+// with effects. ok is false otherwise, and the step is to run under the
+// customer's lock. The quiet intents are for runQuiet once committed.
+func (d *Desk) quickStep(ctx context.Context, in Inbound, s conversation.Session, now time.Time) (next conversation.Session, replies []Reply, quiet []conversation.Intent, ok bool, err error) {
+	if d.surveyMayTake(ctx, in, s) {
+		return s, nil, nil, false, nil
+	}
+	if _, tap := confirmTap(in); tap && s.ActiveTicket != 0 {
+		return s, nil, nil, false, nil
+	}
+	next, said, intents := conversation.Step(s, toEvent(in), now)
+	for _, it := range intents {
+		if !quietIntent(it.Kind) {
+			return s, nil, nil, false, nil
+		}
+	}
+	return next, toReplies(said), intents, true, nil
+}
+
+// quietIntent: an intent that changes nothing outside the dialogue, so its
+// step may be committed optimistically and the intent run afterwards.
+func quietIntent(k conversation.IntentKind) bool {
+	return k == conversation.IntentDraftCancelled
+}
+
+// runQuiet carries out the quiet intents of a committed step.
+func (d *Desk) runQuiet(ctx context.Context, in Inbound, s *conversation.Session, intents []conversation.Intent, now time.Time) {
+	for _, it := range intents {
+		x := &intentRun{desk: d, in: in, s: s, now: now}
+		if _, err := x.run(ctx, it); err != nil {
+			d.log.Warn("after step", slog.String("intent", string(it.Kind)), slog.String("err", err.Error()))
+		}
+	}
 }
 
 func toEvent(in Inbound) conversation.Event {

@@ -46,7 +46,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sessions := store.NewSessions(rdb, keys)
 	f.deps = bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
-		Customers: f.db, Units: f.db, Sessions: sessions, Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()}
+		Customers: f.db, Units: f.db, Sessions: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()}
 	f.desk = bot.NewDesk(f.deps)
 	return f
 }
@@ -60,7 +60,7 @@ func (f *fixture) reconnectRedis() {
 	}
 	f.t.Cleanup(func() { rdb.Close() })
 	sessions := store.NewSessions(rdb, f.keys)
-	f.deps.Sessions, f.deps.Inbound, f.deps.States = sessions, sessions, sessions
+	f.deps.Sessions, f.deps.States = sessions, sessions
 	f.desk = bot.NewDesk(f.deps)
 }
 
@@ -121,6 +121,31 @@ func TestDeskOpensTicketOnUnitPlan(t *testing.T) {
 	}
 	if n := f.count(`SELECT count(*) FROM tickets WHERE paid_service AND plan = '5x9' AND room = '302'`); n != 1 {
 		t.Fatalf("tickets = %d", n)
+	}
+}
+
+// Two replicas take turns with one customer's messages: each steps from
+// the session the other left, though each holds its own copy of it.
+func TestDeskReplicasTakeTurns(t *testing.T) {
+	f := newFixture(t)
+	one := f.desk
+	other := f.deps
+	other.Sessions = store.NewSessions(f.rdb, f.keys)
+	two := bot.NewDesk(other)
+	turns := []string{"打印机不能用", "3", "市中心医院", "张三", "13800138000", "302", "确认", "重启后还是不行"}
+	var replies []string
+	for i, text := range turns {
+		f.desk = []*bot.Desk{one, two}[i%2]
+		replies = append(replies, f.say(text))
+	}
+	if got := replies[6]; !strings.Contains(got, "工单号 #") {
+		t.Fatalf("reply to 确认: %s", got)
+	}
+	if n := f.count(`SELECT count(*) FROM tickets WHERE unit_name = '市中心医院' AND contact_name = '张三' AND room = '302'`); n != 1 {
+		t.Fatalf("tickets = %d", n)
+	}
+	if n := f.count(`SELECT count(*) FROM ticket_events WHERE body = '重启后还是不行'`); n != 1 {
+		t.Fatalf("follow-up recorded %d times", n)
 	}
 }
 

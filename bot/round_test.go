@@ -370,7 +370,7 @@ func (p *countingPacer) Wait(ctx context.Context) error {
 // same Redis key), as another replica of hotline serve would be.
 func (f *surveyFixture) replica(pacer bot.SendPacer) *bot.Desk {
 	return bot.NewDesk(bot.Deps{Clock: f.now, Policy: f.policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Inbound: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
 		Customer: f.messenger, Log: quiet(),
 		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: f.sessions, Links: f.signer,
 			Pacer: pacer}})

@@ -7,28 +7,77 @@ import (
 	"github.com/hotline-desk/hotline/conversation"
 )
 
-// SessionStore keeps customers' dialogue state between messages.
+// SessionStore keeps customers' dialogue state between messages and the
+// replies of every message handled, so that each message counts once: a
+// retry of a message gets the first copy's replies and changes nothing.
+//
+// A step whose only effect is the dialogue's own state is committed
+// optimistically: Snapshot (which may answer from a copy held in this
+// process) and Commit, which saves the step only if the session is still
+// the one the step started from. A step with other effects (a ticket, a
+// complaint, a survey answer) runs under the customer's lock: Begin,
+// then Finish or Abort. Both kinds serialise on one customer across
+// replicas, because a commit is refused while the lock is held.
 type SessionStore interface {
 	// Session loads a session; found is false for a new or long-idle one.
 	Session(ctx context.Context, channel, openID string) (s conversation.Session, found bool, err error)
-	SaveSession(ctx context.Context, channel, openID string, s conversation.Session) error
-	// LockCustomer serialises work on one customer's dialogue across
-	// replicas; unlock releases it. It waits until ctx ends for a lock held
-	// elsewhere.
-	LockCustomer(ctx context.Context, channel, openID string) (unlock func(), err error)
+	// Snapshot is the customer's session as last known, with its version.
+	Snapshot(ctx context.Context, channel, openID string) (SessionSnapshot, error)
+	// Commit saves next in place of prev and records replies as the
+	// answer to the message key, unless key was handled before, prev is
+	// no longer current, or the customer is locked.
+	Commit(ctx context.Context, key string, prev SessionSnapshot, next conversation.Session, replies []Reply) (CommitResult, error)
+	// Begin claims the message key and takes the customer's lock, waiting
+	// until ctx ends while another step holds it. When key was handled
+	// before, it returns that message's replies instead (Handled).
+	Begin(ctx context.Context, key, channel, openID string) (LockedStep, error)
+	// Finish saves the session, records the replies of the step's message
+	// and releases the lock.
+	Finish(ctx context.Context, step LockedStep, next conversation.Session, replies []Reply) error
+	// Abort forgets the claim of a step that failed, so that a retry
+	// handles the message, and releases the lock.
+	Abort(ctx context.Context, step LockedStep) error
 }
 
-// InboundLog makes every inbound message count once: a retry of a message
-// being handled waits for, and gets, the first copy's replies.
-type InboundLog interface {
-	// Claim marks key as being handled; false when it was claimed before.
-	Claim(ctx context.Context, key string) (bool, error)
-	// Finish records the replies of a claimed key.
-	Finish(ctx context.Context, key string, replies []Reply) error
-	// Release forgets a claim whose handling failed, so a retry handles it.
-	Release(ctx context.Context, key string) error
-	// Replies waits until the key's replies are recorded or ctx ends.
-	Replies(ctx context.Context, key string) ([]Reply, error)
+// SessionSnapshot is a customer's session at one version. The zero
+// version stands for no session.
+type SessionSnapshot struct {
+	Channel, OpenID string
+	Session         conversation.Session
+	Found           bool
+	Version         string
+}
+
+// CommitOutcome says what came of a Commit.
+type CommitOutcome int
+
+const (
+	// Committed: the step is saved and its replies recorded.
+	Committed CommitOutcome = iota
+	// Handled: the message was handled before; Replies are its replies.
+	Handled
+	// Stale: the session changed since the snapshot; Current is the new one.
+	Stale
+	// Busy: a step with effects holds the customer's lock.
+	Busy
+)
+
+// CommitResult is the outcome of a Commit.
+type CommitResult struct {
+	Outcome CommitOutcome
+	Replies []Reply         // Handled
+	Current SessionSnapshot // Stale
+}
+
+// LockedStep is a message claimed, and its customer locked, by Begin.
+type LockedStep struct {
+	Key      string
+	Snapshot SessionSnapshot
+	Token    string // the lock's owner
+	// Handled: the message was handled before; Replies are its replies,
+	// and nothing is claimed or locked.
+	Handled bool
+	Replies []Reply
 }
 
 // Backlog keeps inbound messages that could not be handled, so nothing a

@@ -83,7 +83,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	t.Cleanup(f.page.Close)
 	f.signer = surveypage.NewSigner([]byte("a test secret of at least thirty-two characters"), f.page.URL)
 	f.desk = bot.NewDesk(bot.Deps{Clock: f.now, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Inbound: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
 		StaffChat: staffChat, Answerer: staffChat, Customer: messenger, Log: quiet(),
 		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: f.sessions, Links: f.signer,
 			Pacer: store.NewPacer(rdb, keys, policy.Surveys.SendRate)}})

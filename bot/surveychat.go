@@ -23,24 +23,63 @@ const (
 	surveyOptOutTail  = "回复 TD 不再接收调查。"
 )
 
+// surveyRoute is the survey path a customer's message may take.
+type surveyRoute int
+
+const (
+	notSurvey   surveyRoute = iota
+	surveyTaps              // a tap on a survey question's menu
+	surveyOpt               // TD (退订) or 恢复调查
+	surveyTyped             // plain text while the dialogue is idle: an answer if a question is pending
+)
+
+// surveyRouteOf says which survey path in may take, if any.
+func (d *Desk) surveyRouteOf(in Inbound, s conversation.Session) surveyRoute {
+	if !d.surveysOn() || in.Kind != InboundText {
+		return notSurvey
+	}
+	switch _, isTap := parseSurveyTap(in.MenuID); {
+	case isTap:
+		return surveyTaps
+	case in.MenuID == "" && optWord(in.Text) != 0:
+		return surveyOpt
+	case in.MenuID != "" || s.State != conversation.StateIdle:
+		return notSurvey
+	}
+	return surveyTyped
+}
+
+// surveyMayTake reports whether in may belong to a survey, for surveyInbound
+// to decide under the customer's lock. Typed text counts only when the
+// customer has a question pending (one Redis read); a failed read counts,
+// so that surveyInbound reads again and logs it.
+func (d *Desk) surveyMayTake(ctx context.Context, in Inbound, s conversation.Session) bool {
+	switch d.surveyRouteOf(in, s) {
+	case notSurvey:
+		return false
+	case surveyTyped:
+		_, found, err := d.surveys.Chat.PendingSurvey(ctx, in.Channel, in.From)
+		return found || err != nil
+	}
+	return true
+}
+
 // surveyInbound takes a customer's message when it belongs to a survey: a
 // tap on a survey menu, TD (退订), or a typed answer to the question asked
 // in the chat while the dialogue is idle. ok false: the dialogue takes the
 // message. Only a customer with a pending question costs a database read.
 func (d *Desk) surveyInbound(ctx context.Context, in Inbound, s conversation.Session, now time.Time) (conversation.Session, []Reply, bool, error) {
-	if !d.surveysOn() || in.Kind != InboundText {
-		return s, nil, false, nil
-	}
 	var replies []Reply
 	var err error
-	switch tap, isTap := parseSurveyTap(in.MenuID); {
-	case isTap:
-		replies, err = d.surveyTapped(ctx, in, tap, now)
-	case in.MenuID == "" && optWord(in.Text) != 0:
-		replies, err = d.optOutChat(ctx, in, optWord(in.Text) < 0, now)
-	case in.MenuID != "" || s.State != conversation.StateIdle:
+	switch d.surveyRouteOf(in, s) {
+	case notSurvey:
 		return s, nil, false, nil
-	default:
+	case surveyTaps:
+		tap, _ := parseSurveyTap(in.MenuID)
+		replies, err = d.surveyTapped(ctx, in, tap, now)
+	case surveyOpt:
+		replies, err = d.optOutChat(ctx, in, optWord(in.Text) < 0, now)
+	case surveyTyped:
 		var ok bool
 		if replies, ok, err = d.typedAnswer(ctx, in, s, now); !ok {
 			return s, nil, false, nil

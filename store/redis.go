@@ -14,6 +14,7 @@ import (
 type Redis struct {
 	*redis.Client
 	embedded *miniredis.Miniredis
+	pipe     *pipeliner
 }
 
 func init() {
@@ -41,7 +42,7 @@ func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("redis unreachable at %s: %w", opt.Addr, err)
 	}
-	return &Redis{Client: rdb}, nil
+	return &Redis{Client: rdb, pipe: newPipeliner(rdb)}, nil
 }
 
 // OpenEmbeddedRedis starts an in-process Redis-compatible server on a
@@ -57,7 +58,7 @@ func OpenEmbeddedRedis(ctx context.Context) (*Redis, error) {
 		m.Close()
 		return nil, fmt.Errorf("embedded redis: %w", err)
 	}
-	return &Redis{Client: rdb, embedded: m}, nil
+	return &Redis{Client: rdb, embedded: m, pipe: newPipeliner(rdb)}, nil
 }
 
 func pingRedis(ctx context.Context, rdb *redis.Client) error {
@@ -73,6 +74,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 
 // Close closes the client and stops the embedded server, if any.
 func (r *Redis) Close() error {
+	r.pipe.close()
 	err := r.Client.Close()
 	if r.embedded != nil {
 		r.embedded.Close()

@@ -2,11 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -15,11 +16,13 @@ import (
 	"github.com/hotline-desk/hotline/conversation"
 )
 
-// Sessions keeps dialogue state, customer locks and the inbound log in
-// Redis. It implements bot.SessionStore and bot.InboundLog.
+// Sessions keeps dialogue state, customer locks and the replies of handled
+// messages in Redis, with copies of recent sessions in this process. It
+// implements bot.SessionStore.
 type Sessions struct {
 	rdb  *Redis
 	keys Keys
+	near *nearCache
 	// SessionTTL is how long an idle session is kept; after it the next
 	// message rebuilds the session from the database. The dialogue's own
 	// 30-minute idle rule is conversation.IdleTimeout.
@@ -38,55 +41,215 @@ type Sessions struct {
 
 // NewSessions uses rdb with keys built by keys.
 func NewSessions(rdb *Redis, keys Keys) *Sessions {
-	return &Sessions{rdb: rdb, keys: keys, SessionTTL: 7 * 24 * time.Hour, ClaimTTL: 30 * time.Second,
+	return &Sessions{rdb: rdb, keys: keys, near: newNearCache(100_000), SessionTTL: 7 * 24 * time.Hour, ClaimTTL: 30 * time.Second,
 		RepliesTTL: time.Hour, LockTTL: 15 * time.Second, Poll: 10 * time.Millisecond}
 }
 
-// Session implements bot.SessionStore.
+// A session is stored as its version, a newline and its JSON. The version
+// is a random token written with every change, so a step taken from a copy
+// that has meanwhile changed is refused (no ABA: a token never comes back).
+// A value without a newline is a session from before versions: version "".
+
+// commitScript saves a step taken without side effects. KEYS: the
+// message's inbound key, the session, the customer's lock. ARGV: the
+// version the step started from, the new value, the replies, the
+// session's and the replies' TTL in milliseconds.
+var commitScript = redis.NewScript(versionOf + `
+local done = redis.call('GET', KEYS[1])
+if done then return {'done', done} end
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'busy'} end
+local cur = redis.call('GET', KEYS[2])
+if version(cur) ~= ARGV[1] then return {'stale', cur or ''} end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
+return {'ok'}`)
+
+// beginScript claims a message and locks its customer for a step with
+// side effects. KEYS: inbound key, lock, session. ARGV: lock token, lock
+// TTL, claim TTL (milliseconds), the claim's value.
+var beginScript = redis.NewScript(`
+local done = redis.call('GET', KEYS[1])
+if done then return {'done', done} end
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy'} end
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[3])
+return {'ok', redis.call('GET', KEYS[3]) or ''}`)
+
+// finishScript saves a locked step and releases the lock if it is still
+// ours. KEYS: inbound key, lock, session. ARGV: lock token, the session's
+// value, the replies, the session's and the replies' TTL.
+var finishScript = redis.NewScript(`
+redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1`)
+
+// abortScript forgets a claim still in progress and releases the lock if
+// it is still ours. KEYS: inbound key, lock. ARGV: lock token, the claim's
+// value.
+var abortScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1`)
+
+// versionOf is the Lua twin of splitSession.
+const versionOf = `
+local function version(v)
+  if not v then return '' end
+  local i = string.find(v, '\n', 1, true)
+  if not i then return '' end
+  return string.sub(v, 1, i - 1)
+end`
+
+// claimed is the value of an inbound key while its message is handled.
+const claimed = "…"
+
+// Session implements bot.SessionStore. It reads Redis, never the copy
+// held in this process.
 func (s *Sessions) Session(ctx context.Context, channel, openID string) (conversation.Session, bool, error) {
-	var sess conversation.Session
-	data, err := s.rdb.Get(ctx, s.keys.Session(channel, openID)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return sess, false, nil
-	}
-	if err != nil {
-		return sess, false, err
-	}
-	if err := json.Unmarshal(data, &sess); err != nil {
-		return sess, false, fmt.Errorf("decode session: %w", err)
-	}
-	return sess, true, nil
+	snap, err := s.load(ctx, channel, openID)
+	return snap.Session, snap.Found, err
 }
 
-// SaveSession implements bot.SessionStore.
+// Snapshot implements bot.SessionStore: the copy held in this process when
+// there is one (Commit finds out if it is out of date), Redis otherwise.
+func (s *Sessions) Snapshot(ctx context.Context, channel, openID string) (bot.SessionSnapshot, error) {
+	if v, ok := s.near.get(s.keys.Session(channel, openID)); ok {
+		return decodeSession(channel, openID, v)
+	}
+	return s.load(ctx, channel, openID)
+}
+
+func (s *Sessions) load(ctx context.Context, channel, openID string) (bot.SessionSnapshot, error) {
+	key := s.keys.Session(channel, openID)
+	v, err := s.rdb.get(ctx, key).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return bot.SessionSnapshot{Channel: channel, OpenID: openID}, err
+	}
+	s.near.put(key, v)
+	return decodeSession(channel, openID, v)
+}
+
+// SaveSession writes a session unconditionally, as a new version (seeding
+// a customer's dialogue; steps use Commit and Finish).
 func (s *Sessions) SaveSession(ctx context.Context, channel, openID string, sess conversation.Session) error {
-	data, err := json.Marshal(sess)
+	v, err := encodeSession(sess)
 	if err != nil {
 		return err
 	}
-	return s.rdb.Set(ctx, s.keys.Session(channel, openID), data, s.SessionTTL).Err()
+	key := s.keys.Session(channel, openID)
+	s.near.drop(key)
+	return s.rdb.Set(ctx, key, v, s.SessionTTL).Err()
 }
 
-// unlockScript deletes a lock only if it still holds our token, so a
-// holder that outlived its TTL cannot release someone else's lock.
-var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+// Commit implements bot.SessionStore.
+func (s *Sessions) Commit(ctx context.Context, key string, prev bot.SessionSnapshot, next conversation.Session, replies []bot.Reply) (bot.CommitResult, error) {
+	v, err := encodeSession(next)
+	if err != nil {
+		return bot.CommitResult{}, err
+	}
+	data, err := json.Marshal(replies)
+	if err != nil {
+		return bot.CommitResult{}, err
+	}
+	skey := s.keys.Session(prev.Channel, prev.OpenID)
+	res, err := s.rdb.runScript(ctx, commitScript, []string{s.keys.Inbound(key), skey, s.keys.Lock(prev.Channel, prev.OpenID)},
+		prev.Version, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds()).StringSlice()
+	if err != nil {
+		s.near.drop(skey)
+		return bot.CommitResult{}, err
+	}
+	switch res[0] {
+	case "ok":
+		s.near.put(skey, v)
+		return bot.CommitResult{Outcome: bot.Committed}, nil
+	case "done":
+		replies, err := s.replies(ctx, key, res[1])
+		return bot.CommitResult{Outcome: bot.Handled, Replies: replies}, err
+	case "stale":
+		s.near.put(skey, res[1])
+		cur, err := decodeSession(prev.Channel, prev.OpenID, res[1])
+		return bot.CommitResult{Outcome: bot.Stale, Current: cur}, err
+	default:
+		s.near.drop(skey)
+		return bot.CommitResult{Outcome: bot.Busy}, nil
+	}
+}
 
-// LockCustomer implements bot.SessionStore.
-func (s *Sessions) LockCustomer(ctx context.Context, channel, openID string) (func(), error) {
-	key := s.keys.Lock(channel, openID)
-	token := randomToken()
+// Begin implements bot.SessionStore.
+func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (bot.LockedStep, error) {
+	skey := s.keys.Session(channel, openID)
+	keys := []string{s.keys.Inbound(key), s.keys.Lock(channel, openID), skey}
+	step := bot.LockedStep{Key: key, Token: randomToken()}
 	for {
-		ok, err := s.rdb.SetNX(ctx, key, token, s.LockTTL).Result()
+		res, err := s.rdb.runScript(ctx, beginScript, keys, step.Token, s.LockTTL.Milliseconds(), s.ClaimTTL.Milliseconds(), claimed).StringSlice()
+		if err != nil {
+			return step, err
+		}
+		switch res[0] {
+		case "ok":
+			s.near.put(skey, res[1])
+			step.Snapshot, err = decodeSession(channel, openID, res[1])
+			return step, err
+		case "done":
+			step.Handled = true
+			step.Replies, err = s.replies(ctx, key, res[1])
+			return step, err
+		}
+		if err := s.wait(ctx); err != nil {
+			return step, fmt.Errorf("customer busy: %w", err)
+		}
+	}
+}
+
+// Finish implements bot.SessionStore.
+func (s *Sessions) Finish(ctx context.Context, step bot.LockedStep, next conversation.Session, replies []bot.Reply) error {
+	v, err := encodeSession(next)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(replies)
+	if err != nil {
+		return err
+	}
+	snap := step.Snapshot
+	skey := s.keys.Session(snap.Channel, snap.OpenID)
+	err = s.rdb.runScript(ctx, finishScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID), skey},
+		step.Token, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds()).Err()
+	if err != nil {
+		s.near.drop(skey)
+		return err
+	}
+	s.near.put(skey, v)
+	return nil
+}
+
+// Abort implements bot.SessionStore.
+func (s *Sessions) Abort(ctx context.Context, step bot.LockedStep) error {
+	snap := step.Snapshot
+	return s.rdb.runScript(ctx, abortScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID)},
+		step.Token, claimed).Err()
+}
+
+// replies decodes a message's recorded replies; while its first copy is
+// still being handled (the claim) it waits for them. A claim that vanished
+// (the handler failed and released it) yields no replies: the failed copy
+// already answered with an apology.
+func (s *Sessions) replies(ctx context.Context, key, data string) ([]bot.Reply, error) {
+	for data == claimed {
+		if err := s.wait(ctx); err != nil {
+			return nil, err
+		}
+		var err error
+		data, err = s.rdb.Get(ctx, s.keys.Inbound(key)).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil, nil
+		}
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			return func() { unlockScript.Run(context.WithoutCancel(ctx), s.rdb, []string{key}, token) }, nil
-		}
-		if err := s.wait(ctx); err != nil {
-			return nil, fmt.Errorf("customer busy: %w", err)
-		}
 	}
+	var replies []bot.Reply
+	return replies, json.Unmarshal([]byte(data), &replies)
 }
 
 func (s *Sessions) wait(ctx context.Context) error {
@@ -100,54 +263,33 @@ func (s *Sessions) wait(ctx context.Context) error {
 	}
 }
 
-func randomToken() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// claimed is the value of an inbound key while its message is handled.
-const claimed = "…"
-
-// Claim implements bot.InboundLog.
-func (s *Sessions) Claim(ctx context.Context, key string) (bool, error) {
-	return s.rdb.SetNX(ctx, s.keys.Inbound(key), claimed, s.ClaimTTL).Result()
-}
-
-// Finish implements bot.InboundLog.
-func (s *Sessions) Finish(ctx context.Context, key string, replies []bot.Reply) error {
-	data, err := json.Marshal(replies)
+func encodeSession(sess conversation.Session) (string, error) {
+	data, err := json.Marshal(sess)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return s.rdb.Set(ctx, s.keys.Inbound(key), data, s.RepliesTTL).Err()
+	return strconv.FormatUint(rand.Uint64(), 36) + "\n" + string(data), nil
 }
 
-// Release implements bot.InboundLog.
-func (s *Sessions) Release(ctx context.Context, key string) error {
-	return s.rdb.Del(ctx, s.keys.Inbound(key)).Err()
+// decodeSession reads a stored value; "" is no session.
+func decodeSession(channel, openID, v string) (bot.SessionSnapshot, error) {
+	snap := bot.SessionSnapshot{Channel: channel, OpenID: openID}
+	if v == "" {
+		return snap, nil
+	}
+	version, data, ok := strings.Cut(v, "\n")
+	if !ok {
+		version, data = "", v
+	}
+	if err := json.Unmarshal([]byte(data), &snap.Session); err != nil {
+		return bot.SessionSnapshot{Channel: channel, OpenID: openID}, fmt.Errorf("decode session: %w", err)
+	}
+	snap.Found, snap.Version = true, version
+	return snap, nil
 }
 
-// Replies implements bot.InboundLog: it waits while the first copy is
-// being handled. A claim that vanished (the handler failed and released
-// it) yields no replies: the failed copy already answered with an apology.
-func (s *Sessions) Replies(ctx context.Context, key string) ([]bot.Reply, error) {
-	for {
-		data, err := s.rdb.Get(ctx, s.keys.Inbound(key)).Result()
-		if errors.Is(err, redis.Nil) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if data != claimed {
-			var replies []bot.Reply
-			return replies, json.Unmarshal([]byte(data), &replies)
-		}
-		if err := s.wait(ctx); err != nil {
-			return nil, err
-		}
-	}
+func randomToken() string {
+	return strconv.FormatUint(rand.Uint64(), 36) + strconv.FormatUint(rand.Uint64(), 36)
 }
 
 // StaffState implements bot.StaffStateStore.

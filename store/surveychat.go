@@ -21,7 +21,7 @@ import (
 // PendingSurvey implements bot.SurveyChatStore.
 func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (bot.PendingSurvey, bool, error) {
 	var p bot.PendingSurvey
-	data, err := s.rdb.Get(ctx, s.keys.SurveyPending(channel, openID)).Bytes()
+	data, err := s.rdb.get(ctx, s.keys.SurveyPending(channel, openID)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return p, false, nil
 	}

@@ -49,7 +49,7 @@ func newPageFixture(t *testing.T) *pageFixture {
 	f.signer = surveypage.NewSigner([]byte("page test secret, thirty-two characters or more"), f.srv.URL)
 	clock := func() time.Time { return f.now }
 	f.desk = bot.NewDesk(bot.Deps{Clock: clock, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db, Sessions: sessions,
-		Inbound: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: log,
+		Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: log,
 		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: sessions, Links: f.signer}})
 	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
 	mux.Handle("GET /survey/{token}", page)

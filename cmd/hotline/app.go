@@ -57,7 +57,7 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	surveys := newSurveys(cfg, policy, b, sessions, opt)
 	deps := bot.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Inbound: sessions, Backlog: b.db, Staff: b.db, States: sessions,
+		Sessions: sessions, Backlog: b.db, Staff: b.db, States: sessions,
 		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.deps, Log: log,
 	}
 	wcfg := weChatConfig(cfg, policy, log, opt)

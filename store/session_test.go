@@ -1,0 +1,235 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/conversation"
+	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/storetest"
+)
+
+// eachRedis runs f on the real Redis and on the embedded one: the session
+// scripts are Lua, which the embedded server interprets on its own.
+func eachRedis(t *testing.T, f func(t *testing.T, rdb *store.Redis, keys store.Keys)) {
+	t.Run("redis", func(t *testing.T) {
+		rdb, keys := storetest.Redis(t)
+		f(t, rdb, keys)
+	})
+	t.Run("embedded", func(t *testing.T) {
+		rdb, err := store.OpenEmbeddedRedis(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rdb.Close() })
+		f(t, rdb, store.Keys{Prefix: store.KeyPrefix})
+	})
+}
+
+func reply(text string) []bot.Reply { return []bot.Reply{{Text: text}} }
+
+func stateOf(n int) conversation.Session {
+	return conversation.Session{Misses: n, Profile: conversation.Profile{Name: "张三"}}
+}
+
+func TestCommitIsOptimistic(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+		ctx := context.Background()
+		a, b := store.NewSessions(rdb, keys), store.NewSessions(rdb, keys) // two replicas
+		snap, err := a.Snapshot(ctx, "wechat", "o1")
+		if err != nil || snap.Found || snap.Version != "" {
+			t.Fatalf("new customer: %+v, %v", snap, err)
+		}
+		res, err := a.Commit(ctx, "m1", snap, stateOf(1), reply("一"))
+		if err != nil || res.Outcome != bot.Committed {
+			t.Fatalf("first commit: %+v, %v", res, err)
+		}
+
+		// Replica b sees m1's session and commits m2 from it.
+		bsnap, err := b.Snapshot(ctx, "wechat", "o1")
+		if err != nil || !bsnap.Found || bsnap.Session.Misses != 1 {
+			t.Fatalf("replica b: %+v, %v", bsnap, err)
+		}
+		if res, err := b.Commit(ctx, "m2", bsnap, stateOf(2), reply("二")); err != nil || res.Outcome != bot.Committed {
+			t.Fatalf("replica b's commit: %+v, %v", res, err)
+		}
+
+		// Replica a's copy is out of date: its commit is refused and it gets
+		// the current session, from which the commit goes through.
+		asnap, _ := a.Snapshot(ctx, "wechat", "o1")
+		if asnap.Session.Misses != 1 {
+			t.Fatalf("replica a's copy: %+v", asnap.Session)
+		}
+		res, err = a.Commit(ctx, "m3", asnap, stateOf(9), reply("三"))
+		if err != nil || res.Outcome != bot.Stale || res.Current.Session.Misses != 2 {
+			t.Fatalf("stale commit: %+v, %v", res, err)
+		}
+		if res, err := a.Commit(ctx, "m3", res.Current, stateOf(3), reply("三")); err != nil || res.Outcome != bot.Committed {
+			t.Fatalf("commit from the current session: %+v, %v", res, err)
+		}
+		if s, found, err := b.Session(ctx, "wechat", "o1"); err != nil || !found || s.Misses != 3 {
+			t.Fatalf("stored: %+v %v %v", s, found, err)
+		}
+
+		// A retry of m2 changes nothing and gets m2's replies.
+		cur, _ := b.Snapshot(ctx, "wechat", "o1")
+		res, err = b.Commit(ctx, "m2", cur, stateOf(99), reply("别的"))
+		if err != nil || res.Outcome != bot.Handled || len(res.Replies) != 1 || res.Replies[0].Text != "二" {
+			t.Fatalf("retry: %+v, %v", res, err)
+		}
+		if s, _, _ := a.Session(ctx, "wechat", "o1"); s.Misses != 3 {
+			t.Fatalf("retry changed the session: %+v", s)
+		}
+	})
+}
+
+func TestLockedStep(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+		ctx := context.Background()
+		s := store.NewSessions(rdb, keys)
+		s.Poll = time.Millisecond
+		if err := s.SaveSession(ctx, "wechat", "o1", stateOf(1)); err != nil {
+			t.Fatal(err)
+		}
+		step, err := s.Begin(ctx, "m1", "wechat", "o1")
+		if err != nil || step.Handled || step.Snapshot.Session.Misses != 1 {
+			t.Fatalf("begin: %+v, %v", step, err)
+		}
+
+		// While m1 holds the lock, a quick commit of m2 is refused, and a
+		// copy of m1 waits for m1's replies.
+		snap, _ := s.Snapshot(ctx, "wechat", "o1")
+		if res, err := s.Commit(ctx, "m2", snap, stateOf(2), reply("二")); err != nil || res.Outcome != bot.Busy {
+			t.Fatalf("commit while locked: %+v, %v", res, err)
+		}
+		copied := make(chan bot.LockedStep)
+		go func() {
+			c, err := s.Begin(ctx, "m1", "wechat", "o1")
+			if err != nil {
+				t.Error(err)
+			}
+			copied <- c
+		}()
+		if err := s.Finish(ctx, step, stateOf(5), reply("工单已受理")); err != nil {
+			t.Fatal(err)
+		}
+		if c := <-copied; !c.Handled || len(c.Replies) != 1 || c.Replies[0].Text != "工单已受理" {
+			t.Fatalf("copy of m1: %+v", c)
+		}
+
+		// The lock is free again: m2 commits from the finished session.
+		snap, _ = s.Snapshot(ctx, "wechat", "o1")
+		if snap.Session.Misses != 5 {
+			t.Fatalf("after finish: %+v", snap.Session)
+		}
+		if res, err := s.Commit(ctx, "m2", snap, stateOf(6), reply("二")); err != nil || res.Outcome != bot.Committed {
+			t.Fatalf("commit after finish: %+v, %v", res, err)
+		}
+
+		// An aborted step forgets its claim, so a retry handles the message.
+		step, err = s.Begin(ctx, "m3", "wechat", "o1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Abort(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+		retry, err := s.Begin(ctx, "m3", "wechat", "o1")
+		if err != nil || retry.Handled || retry.Snapshot.Session.Misses != 6 {
+			t.Fatalf("retry after abort: %+v, %v", retry, err)
+		}
+		if err := s.Finish(ctx, retry, stateOf(7), reply("三")); err != nil {
+			t.Fatal(err)
+		}
+
+		// A second step waits for the lock until its context ends.
+		held, _ := s.Begin(ctx, "m4", "wechat", "o1")
+		short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		if _, err := s.Begin(short, "m5", "wechat", "o1"); err == nil {
+			t.Fatal("a second lock was granted while the first was held")
+		}
+		s.Abort(ctx, held)
+	})
+}
+
+// Many replicas commit one customer's messages at once: every message
+// counts once, and each step starts from the one before it.
+func TestConcurrentCommitsSerialise(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+		ctx := context.Background()
+		const replicas, each = 4, 25
+		var wg sync.WaitGroup
+		for r := range replicas {
+			s := store.NewSessions(rdb, keys)
+			wg.Go(func() {
+				for i := range each {
+					key := fmt.Sprintf("m%d-%d", r, i)
+					snap, err := s.Snapshot(ctx, "wechat", "o1")
+					for err == nil {
+						var res bot.CommitResult
+						res, err = s.Commit(ctx, key, snap, stateOf(snap.Session.Misses+1), reply(key))
+						if err != nil || res.Outcome == bot.Committed {
+							break
+						}
+						if res.Outcome != bot.Stale {
+							t.Errorf("%s: %v", key, res.Outcome)
+							return
+						}
+						snap = res.Current
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		s, _, err := store.NewSessions(rdb, keys).Session(ctx, "wechat", "o1")
+		if err != nil || s.Misses != replicas*each {
+			t.Fatalf("steps counted: %d, want %d (%v)", s.Misses, replicas*each, err)
+		}
+	})
+}
+
+// A session written before sessions carried versions is still read.
+func TestUnversionedSession(t *testing.T) {
+	rdb, keys := storetest.Redis(t)
+	ctx := context.Background()
+	rdb.Set(ctx, keys.Session("wechat", "o1"), `{"misses":4,"profile":{"name":"张三"}}`, time.Hour)
+	s := store.NewSessions(rdb, keys)
+	snap, err := s.Snapshot(ctx, "wechat", "o1")
+	if err != nil || !snap.Found || snap.Session.Misses != 4 || snap.Version != "" {
+		t.Fatalf("snapshot: %+v, %v", snap, err)
+	}
+	if res, err := s.Commit(ctx, "m1", snap, stateOf(5), nil); err != nil || res.Outcome != bot.Committed {
+		t.Fatalf("commit: %+v, %v", res, err)
+	}
+}
+
+// Scripts survive a Redis that forgot them (a restart or SCRIPT FLUSH).
+func TestScriptsAfterFlush(t *testing.T) {
+	rdb, err := store.OpenEmbeddedRedis(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	ctx := context.Background()
+	s := store.NewSessions(rdb, store.Keys{Prefix: store.KeyPrefix})
+	snap, _ := s.Snapshot(ctx, "wechat", "o1")
+	if res, err := s.Commit(ctx, "m1", snap, stateOf(1), nil); err != nil || res.Outcome != bot.Committed {
+		t.Fatalf("commit: %+v, %v", res, err)
+	}
+	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ = s.Snapshot(ctx, "wechat", "o1")
+	if res, err := s.Commit(ctx, "m2", snap, stateOf(2), nil); err != nil || res.Outcome != bot.Committed {
+		t.Fatalf("commit after SCRIPT FLUSH: %+v, %v", res, err)
+	}
+}
