@@ -29,16 +29,21 @@ func (db *DB) SaveCustomer(ctx context.Context, c *bot.Customer) error {
 // upsertCustomer inserts or updates c by (channel, open id) and fills its
 // id and creation time.
 func upsertCustomer(ctx context.Context, q sqlx.QueryerContext, c *bot.Customer) error {
+	var args []any
+	return q.QueryRowxContext(ctx, upsertCustomerSQL(&args, c), args...).Scan(&c.ID, &c.CreatedAt)
+}
+
+// upsertCustomerSQL inserts or updates c, returning its id and creation
+// time.
+func upsertCustomerSQL(args *[]any, c *bot.Customer) string {
 	now := utc(c.UpdatedAt)
-	return q.QueryRowxContext(ctx, `INSERT INTO customers
+	return `INSERT INTO customers
 		(channel, open_id, unit_name, name, phone, room, subscribed, last_seen_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		VALUES ` + valuesRow(args, c.Channel, c.OpenID, c.UnitName, c.Name, c.Phone, c.Room, c.Subscribed, utcPtr(c.LastSeenAt), now, now) + `
 		ON CONFLICT (channel, open_id) DO UPDATE SET unit_name = excluded.unit_name, name = excluded.name,
 			phone = excluded.phone, room = excluded.room, last_seen_at = excluded.last_seen_at,
 			updated_at = excluded.updated_at
-		RETURNING id, created_at`,
-		c.Channel, c.OpenID, c.UnitName, c.Name, c.Phone, c.Room, c.Subscribed, utcPtr(c.LastSeenAt), now,
-	).Scan(&c.ID, &c.CreatedAt)
+		RETURNING id, created_at`
 }
 
 // SetSubscribed implements bot.CustomerStore; an unfollow by someone never

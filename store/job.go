@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,24 +19,26 @@ const jobColumns = `id, job_key, kind, ticket_id, ref, step, payload, due_at, at
 // dozen); one already scheduled (same key) is left as it is. Batches stay
 // well under PostgreSQL's 65,535 parameters.
 func insertJobs(ctx context.Context, q sqlx.ExtContext, jobs []bot.Job, now time.Time) error {
-	const perRow, maxRows = 8, 1000
+	const maxRows = 1000
 	for len(jobs) > 0 {
 		batch := jobs[:min(len(jobs), maxRows)]
 		jobs = jobs[len(batch):]
-		rows := make([]string, len(batch))
-		args := make([]any, 0, len(batch)*perRow)
-		for i, j := range batch {
-			n := i * perRow
-			rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-			args = append(args, j.Key, j.Kind, j.TicketID, j.Ref, j.Step, j.Payload, utc(j.DueAt), utc(now))
-		}
-		_, err := q.ExecContext(ctx, `INSERT INTO jobs (job_key, kind, ticket_id, ref, step, payload, due_at, created_at)
-			VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (job_key) DO NOTHING`, args...)
-		if err != nil {
+		var args []any
+		if _, err := q.ExecContext(ctx, insertJobsSQL(&args, batch, now), args...); err != nil {
 			return fmt.Errorf("schedule %d jobs: %w", len(batch), err)
 		}
 	}
 	return nil
+}
+
+// insertJobsSQL schedules jobs, leaving one already scheduled as it is.
+func insertJobsSQL(args *[]any, jobs []bot.Job, now time.Time) string {
+	rows := make([]string, len(jobs))
+	for i, j := range jobs {
+		rows[i] = valuesRow(args, j.Key, j.Kind, j.TicketID, j.Ref, j.Step, j.Payload, utc(j.DueAt), utc(now))
+	}
+	return `INSERT INTO jobs (job_key, kind, ticket_id, ref, step, payload, due_at, created_at)
+		VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (job_key) DO NOTHING`
 }
 
 // AddJobs implements bot.JobStore.
@@ -137,15 +138,11 @@ func (db *DB) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time
 // inList appends ids to args and returns their $n placeholders, comma
 // separated, for an IN list that both dialects read.
 func inList(args *[]any, ids []int64) string {
-	var b strings.Builder
+	vs := make([]any, len(ids))
 	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		*args = append(*args, id)
-		b.WriteString("$" + strconv.Itoa(len(*args)))
+		vs[i] = id
 	}
-	return b.String()
+	return argList(args, vs...)
 }
 
 // RetryJob implements bot.JobStore.

@@ -51,8 +51,13 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 // markAssigned records that staffID was given a ticket at at, for the
 // round robin (bot.Load).
 func markAssigned(ctx context.Context, tx *sqlx.Tx, staffID int64, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE staff SET last_assigned_at = $2 WHERE id = $1`, staffID, utc(at))
+	var args []any
+	_, err := tx.ExecContext(ctx, markAssignedSQL(&args, staffID, at), args...)
 	return err
+}
+
+func markAssignedSQL(args *[]any, staffID int64, at time.Time) string {
+	return `UPDATE staff SET last_assigned_at = ` + arg(args, utc(at)) + ` WHERE id = ` + arg(args, staffID)
 }
 
 // changeQuery builds the UPDATE for ch, with $n parameters.

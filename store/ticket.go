@@ -20,60 +20,136 @@ const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_n
 // last guard against a retried opening message: the loser of a race loads
 // the winner's ticket.
 func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
-	t := o.Ticket
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if o.Customer != nil {
-			if err := upsertCustomer(ctx, tx, o.Customer); err != nil {
-				return err
-			}
-			t.CustomerID = o.Customer.ID
-		}
-		if err := insertTicket(ctx, tx, t); err != nil {
-			return err
-		}
-		events := make([]bot.Event, len(o.Events))
-		for i, e := range o.Events {
-			e.TicketID = t.ID
-			events[i] = e
-		}
-		if err := insertEvents(ctx, tx, events); err != nil {
-			return err
-		}
-		if t.AssigneeID != nil {
-			if err := markAssigned(ctx, tx, *t.AssigneeID, t.CreatedAt); err != nil {
-				return err
-			}
-		}
-		if o.Jobs == nil {
-			return nil
-		}
-		js, err := o.Jobs(t)
-		if err != nil {
-			return err
-		}
-		return insertJobs(ctx, tx, js, t.CreatedAt)
-	})
-	if err = mapError(err); errors.Is(err, bot.ErrConflict) {
-		existing, lerr := db.ticketOpenedBy(ctx, t.OpenedBy)
+	open := db.openInSteps
+	if db.Dialect == Postgres {
+		open = db.openAtOnce
+	}
+	err := mapError(open(ctx, o))
+	if errors.Is(err, bot.ErrConflict) {
+		existing, lerr := db.ticketOpenedBy(ctx, o.Ticket.OpenedBy)
 		if lerr != nil {
 			return false, fmt.Errorf("load ticket after conflict: %w", lerr)
 		}
-		*t = *existing
+		*o.Ticket = *existing
+		if o.Customer != nil {
+			o.Customer.ID = existing.CustomerID
+		}
 		return false, nil
 	}
 	return err == nil, err
 }
 
-func insertTicket(ctx context.Context, tx *sqlx.Tx, t *bot.Ticket) error {
-	return tx.QueryRowxContext(ctx, `INSERT INTO tickets (opened_by, customer_id, channel, unit_name, contact_name,
+// openAtOnce writes an opening on PostgreSQL as one statement, so that it
+// costs one round trip and one commit: the ticket takes its id from its
+// sequence first, so that its events and jobs can name it, and each write
+// is a data-modifying CTE. The customer's id reaches the ticket in SQL.
+func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
+	t := o.Ticket
+	if err := db.GetContext(ctx, &t.ID, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`); err != nil {
+		return err
+	}
+	writes, err := openingWrites(o)
+	if err != nil {
+		return err
+	}
+	var args []any
+	var ctes []string
+	var customer string
+	if o.Customer != nil {
+		ctes = append(ctes, "c AS ("+upsertCustomerSQL(&args, o.Customer)+")")
+		customer = "(SELECT id FROM c)"
+	} else {
+		customer = arg(&args, t.CustomerID)
+	}
+	ctes = append(ctes, "t AS ("+insertTicketSQL(&args, t, customer)+")")
+	for i, w := range writes {
+		ctes = append(ctes, fmt.Sprintf("w%d AS (%s)", i, w(&args)))
+	}
+	err = db.QueryRowxContext(ctx, "WITH "+strings.Join(ctes, ",\n")+"\nSELECT customer_id FROM t", args...).Scan(&t.CustomerID)
+	if err == nil && o.Customer != nil {
+		o.Customer.ID = t.CustomerID
+	}
+	return err
+}
+
+// openInSteps writes an opening statement by statement in a transaction
+// (SQLite has no data-modifying CTEs); the ticket's id comes from its insert.
+func (db *DB) openInSteps(ctx context.Context, o bot.Opening) error {
+	t := o.Ticket
+	t.ID = 0
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		customer := t.CustomerID
+		if o.Customer != nil {
+			if err := upsertCustomer(ctx, tx, o.Customer); err != nil {
+				return err
+			}
+			customer = o.Customer.ID
+		}
+		var args []any
+		q := insertTicketSQL(&args, t, arg(&args, customer))
+		if err := tx.QueryRowxContext(ctx, q, args...).Scan(&t.ID, &t.CustomerID); err != nil {
+			return err
+		}
+		writes, err := openingWrites(o)
+		if err != nil {
+			return err
+		}
+		for _, w := range writes {
+			var args []any
+			if _, err := tx.ExecContext(ctx, w(&args), args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// sqlPart is one statement of a larger write; it appends its parameters to
+// args.
+type sqlPart func(args *[]any) string
+
+// openingWrites are the statements that follow the insert of an opening's
+// ticket, which has its id: its events, its assignee's mark (see
+// bot.Opening), its jobs.
+func openingWrites(o bot.Opening) ([]sqlPart, error) {
+	t := o.Ticket
+	var writes []sqlPart
+	if len(o.Events) > 0 {
+		events := make([]bot.Event, len(o.Events))
+		for i, e := range o.Events {
+			e.TicketID = t.ID
+			events[i] = e
+		}
+		writes = append(writes, func(args *[]any) string { return insertEventsSQL(args, events) })
+	}
+	if t.AssigneeID != nil {
+		writes = append(writes, func(args *[]any) string { return markAssignedSQL(args, *t.AssigneeID, t.CreatedAt) })
+	}
+	if o.Jobs == nil {
+		return writes, nil
+	}
+	jobs, err := o.Jobs(t)
+	if err != nil || len(jobs) == 0 {
+		return writes, err
+	}
+	return append(writes, func(args *[]any) string { return insertJobsSQL(args, jobs, t.CreatedAt) }), nil
+}
+
+// insertTicketSQL inserts t, with its id when it has one, returning its id
+// and customer id; customer is the SQL of the customer id.
+func insertTicketSQL(args *[]any, t *bot.Ticket, customer string) string {
+	cols, id := "", ""
+	if t.ID != 0 {
+		cols, id = "id, ", arg(args, t.ID)+", "
+	}
+	now := utc(t.CreatedAt)
+	return `INSERT INTO tickets (` + cols + `customer_id, opened_by, channel, unit_name, contact_name,
 		phone, room, description, severity, status, plan, paid_service, reported_at, response_due, resolution_due,
 		assignee_id, staff_name, staff_number, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
-		RETURNING id`,
-		t.OpenedBy, t.CustomerID, t.Channel, t.UnitName, t.ContactName, t.Phone, t.Room, t.Description,
-		t.Severity, t.Status, t.Plan, t.PaidService, utc(t.ReportedAt), utc(t.ResponseDue), utcPtr(t.ResolutionDue),
-		t.AssigneeID, t.StaffName, t.StaffNumber, utc(t.CreatedAt),
-	).Scan(&t.ID)
+		VALUES (` + id + customer + ", " + argList(args, t.OpenedBy, t.Channel, t.UnitName, t.ContactName, t.Phone,
+		t.Room, t.Description, t.Severity, t.Status, t.Plan, t.PaidService, utc(t.ReportedAt), utc(t.ResponseDue),
+		utcPtr(t.ResolutionDue), t.AssigneeID, t.StaffName, t.StaffNumber, now, now) + `)
+		RETURNING id, customer_id`
 }
 
 func (db *DB) ticketOpenedBy(ctx context.Context, key string) (*bot.Ticket, error) {
@@ -136,16 +212,20 @@ func insertEvents(ctx context.Context, q sqlx.ExecerContext, events []bot.Event)
 	if len(events) == 0 {
 		return nil
 	}
-	rows := make([]string, len(events))
-	args := make([]any, 0, len(events)*8)
-	for i, e := range events {
-		n := i * 8
-		rows[i] = fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-		args = append(args, e.TicketID, utc(e.At), e.ActorKind, e.Actor, e.Kind, e.Body, e.MediaID, e.MsgKey)
-	}
-	_, err := q.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key)
-		VALUES `+strings.Join(rows, ", ")+` ON CONFLICT (msg_key) DO NOTHING`, args...)
+	var args []any
+	_, err := q.ExecContext(ctx, insertEventsSQL(&args, events), args...)
 	return err
+}
+
+// insertEventsSQL appends events (at least one), skipping one whose MsgKey
+// is recorded already.
+func insertEventsSQL(args *[]any, events []bot.Event) string {
+	rows := make([]string, len(events))
+	for i, e := range events {
+		rows[i] = valuesRow(args, e.TicketID, utc(e.At), e.ActorKind, e.Actor, e.Kind, e.Body, e.MediaID, e.MsgKey)
+	}
+	return `INSERT INTO ticket_events (ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key)
+		VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (msg_key) DO NOTHING`
 }
 
 // Events implements bot.TicketStore.
