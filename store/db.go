@@ -37,6 +37,7 @@ type DB struct {
 	Dialect Dialect
 
 	roster *rosterCache // ListStaff's
+	stmts  statements   // prepared statements of the hottest writes
 }
 
 // OpenPostgres connects to PostgreSQL. The URL must be postgres:// or

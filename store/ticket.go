@@ -45,7 +45,13 @@ func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
 // is a data-modifying CTE. The customer's id reaches the ticket in SQL.
 func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
 	t := o.Ticket
-	if err := db.GetContext(ctx, &t.ID, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`); err != nil {
+	next, done, err := db.prepared(ctx, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`)
+	if err != nil {
+		return err
+	}
+	err = next.GetContext(ctx, &t.ID)
+	done()
+	if err != nil {
 		return err
 	}
 	writes, err := openingWrites(o)
@@ -65,7 +71,12 @@ func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
 	for i, w := range writes {
 		ctes = append(ctes, fmt.Sprintf("w%d AS (%s)", i, w(&args)))
 	}
-	err = db.QueryRowxContext(ctx, "WITH "+strings.Join(ctes, ",\n")+"\nSELECT customer_id FROM t", args...).Scan(&t.CustomerID)
+	stmt, done, err := db.prepared(ctx, "WITH "+strings.Join(ctes, ",\n")+"\nSELECT customer_id FROM t")
+	if err != nil {
+		return err
+	}
+	err = stmt.QueryRowxContext(ctx, args...).Scan(&t.CustomerID)
+	done()
 	if err == nil && o.Customer != nil {
 		o.Customer.ID = t.CustomerID
 	}
