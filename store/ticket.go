@@ -40,9 +40,10 @@ func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
 }
 
 // openAtOnce writes an opening on PostgreSQL as one statement, so that it
-// costs one round trip and one commit: the ticket takes its id from its
-// sequence first, so that its events and jobs can name it, and each write
-// is a data-modifying CTE. The customer's id reaches the ticket in SQL.
+// costs one commit and, with the id, two round trips: the ticket takes its
+// id from its sequence first, so that its events and jobs can name it, and
+// each write is a data-modifying CTE. The customer's id reaches the ticket
+// in SQL. Both statements are prepared once per connection.
 func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
 	t := o.Ticket
 	next, done, err := db.prepared(ctx, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`)

@@ -30,7 +30,8 @@ Measures Hotline's WeChat intake on this machine, on loopback only:
   (b) steps     conversation steps to hotline: each virtual customer walks
                 the report dialogue (description, severity, unit, name,
                 phone, room, 取消) over and over, every message with a new
-                MsgId: dedupe, customer lock, session load and save, Step,
+                MsgId: the session (this replica's copy), Step, the
+                dedupe check and the session saved in one Redis script,
                 and the pushes of the severity and summary menus
   (c) tickets   确认 from customers whose sessions sit at the summary (taken
                 there over HTTP in an unmeasured warm-up): each opens one
