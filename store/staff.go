@@ -127,7 +127,8 @@ func (db *DB) OpenLoad(ctx context.Context) (map[int64]bot.Load, error) {
 		Open           int          `db:"open_tickets"`
 	}
 	err := db.SelectContext(ctx, &rows, `SELECT s.id, s.last_assigned_at, count(t.id) AS open_tickets
-		FROM staff s LEFT JOIN tickets t ON t.assignee_id = s.id AND t.status IN ('open', 'acknowledged', 'waiting')
+		FROM staff s LEFT JOIN tickets t ON t.assignee_id = s.id AND t.closed_at IS NULL
+			AND t.status IN ('open', 'acknowledged', 'waiting')
 		GROUP BY s.id, s.last_assigned_at`)
 	if err != nil {
 		return nil, mapError(err)
