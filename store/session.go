@@ -143,11 +143,7 @@ func (s *Sessions) SaveSession(ctx context.Context, channel, openID string, sess
 
 // Commit implements bot.SessionStore.
 func (s *Sessions) Commit(ctx context.Context, key string, prev bot.SessionSnapshot, next conversation.Session, replies []bot.Reply) (bot.CommitResult, error) {
-	v, err := encodeSession(next)
-	if err != nil {
-		return bot.CommitResult{}, err
-	}
-	data, err := json.Marshal(replies)
+	v, data, err := encodeStep(next, replies)
 	if err != nil {
 		return bot.CommitResult{}, err
 	}
@@ -203,11 +199,7 @@ func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (bot.
 
 // Finish implements bot.SessionStore.
 func (s *Sessions) Finish(ctx context.Context, step bot.LockedStep, next conversation.Session, replies []bot.Reply) error {
-	v, err := encodeSession(next)
-	if err != nil {
-		return err
-	}
-	data, err := json.Marshal(replies)
+	v, data, err := encodeStep(next, replies)
 	if err != nil {
 		return err
 	}
@@ -261,6 +253,17 @@ func (s *Sessions) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// encodeStep is what a step stores: the session as a new version, and the
+// replies recorded for its message.
+func encodeStep(next conversation.Session, replies []bot.Reply) (string, []byte, error) {
+	v, err := encodeSession(next)
+	if err != nil {
+		return "", nil, err
+	}
+	data, err := json.Marshal(replies)
+	return v, data, err
 }
 
 func encodeSession(sess conversation.Session) (string, error) {
