@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +25,14 @@ type Staff struct {
 	UpdatedAt      time.Time  `db:"updated_at"`
 }
 
+// Staff roles.
+const (
+	RoleEngineer = "engineer"
+	RoleLead     = "lead"
+	RoleManager  = "manager"
+	RoleQuality  = "quality"
+)
+
 // Roles lists the staff member's roles.
 func (s *Staff) Roles() []string { return splitNonEmpty(s.RolesText, ",") }
 
@@ -34,6 +44,15 @@ func (s *Staff) HasRole(role string) bool { return slices.Contains(s.Roles(), ro
 
 // IsLead reports whether the staff member may act on any ticket.
 func (s *Staff) IsLead() bool { return s.HasRole(RoleLead) || s.HasRole(RoleManager) }
+
+// Reachable staff are active and have linked their chat.
+func (s *Staff) Reachable() bool { return s.Active && s.TelegramUserID != nil }
+
+// MayAct reports whether the staff member may act on t: its assignee,
+// anyone on an unassigned ticket, or a lead.
+func (s *Staff) MayAct(t *Ticket) bool {
+	return s.IsLead() || t.AssigneeID == nil || *t.AssigneeID == s.ID
+}
 
 // Serves reports whether the staff member serves unit.
 func (s *Staff) Serves(unit string) bool {
@@ -58,15 +77,10 @@ func splitNonEmpty(s, sep string) []string {
 	return out
 }
 
-// NewStaff builds a staff row from the policy file's entry.
-func NewStaff(spec StaffSpec, now time.Time) Staff {
-	s := Staff{Number: spec.Number, Name: spec.Name, RolesText: strings.Join(spec.Roles, ","),
-		UnitsText: strings.Join(spec.Units, "\n"), Hours: spec.Hours, Active: true, CreatedAt: now, UpdatedAt: now}
-	if spec.TelegramUserID != 0 {
-		id := spec.TelegramUserID
-		s.TelegramUserID = &id
-	}
-	return s
+// InviteHash is how invite codes are stored: a leaked table links nobody.
+func InviteHash(code string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(code)))
+	return hex.EncodeToString(sum[:])
 }
 
 // StaffStore keeps the staff roster.

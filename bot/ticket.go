@@ -11,6 +11,7 @@ type Status string
 // The lifecycle: open (reported, maybe assigned) → acknowledged (an
 // engineer responded) ⇄ waiting (for the customer; the SLA clock pauses)
 // → resolved (the engineer says so; the customer confirms) → closed.
+// Which action moves a ticket from which status is bot/ticket's table.
 const (
 	StatusOpen         Status = "open"
 	StatusAcknowledged Status = "acknowledged"
@@ -72,6 +73,48 @@ type Ticket struct {
 // IsOpen reports whether the ticket still needs work or confirmation.
 func (t *Ticket) IsOpen() bool { return t.Status != StatusClosed }
 
+// Goals a ticket races, as job payloads name them.
+const (
+	GoalResponse   = "response"
+	GoalResolution = "resolution"
+)
+
+// GoalNames are the goals as staff read them.
+var GoalNames = map[string]string{GoalResponse: "响应", GoalResolution: "解决"}
+
+// Met reports whether the ticket has met (or no longer races) a goal.
+func (t *Ticket) Met(goal string) bool {
+	if t.Status == StatusClosed {
+		return true
+	}
+	if goal == GoalResponse {
+		return t.RespondedAt != nil
+	}
+	return t.ResolvedAt != nil
+}
+
+// Due is the ticket's deadline for a goal as stored now; zero for none.
+func (t *Ticket) Due(goal string) time.Time {
+	if goal == GoalResponse {
+		return t.ResponseDue
+	}
+	if t.ResolutionDue == nil {
+		return time.Time{}
+	}
+	return *t.ResolutionDue
+}
+
+// NextDeadline is the deadline the ticket is racing now, with its label.
+func (t *Ticket) NextDeadline() (time.Time, string) {
+	switch {
+	case t.RespondedAt == nil:
+		return t.ResponseDue, "响应时限"
+	case t.ResolutionDue != nil && t.ResolvedAt == nil:
+		return *t.ResolutionDue, "解决时限"
+	}
+	return time.Time{}, ""
+}
+
 // Event is one line of a ticket's service log. The log is append-only.
 type Event struct {
 	ID        int64     `db:"id"`
@@ -103,6 +146,28 @@ const (
 	EventAttachment = "attachment"
 )
 
+// SystemEvent is an event the desk writes itself.
+func SystemEvent(at time.Time, kind, body string) Event {
+	return Event{At: at, ActorKind: ActorSystem, Kind: kind, Body: body}
+}
+
+// StaffEvent is an event of a staff member's doing.
+func StaffEvent(s *Staff, at time.Time, kind, body string) Event {
+	return Event{At: at, ActorKind: ActorStaff, Actor: s.Number, Kind: kind, Body: body}
+}
+
+// On puts the event on a ticket.
+func (e Event) On(ticket int64) Event {
+	e.TicketID = ticket
+	return e
+}
+
+// Keyed gives the event a dedupe key: a second event with it is not written.
+func (e Event) Keyed(key string) Event {
+	e.MsgKey = &key
+	return e
+}
+
 // TicketStore keeps tickets and their service logs.
 type TicketStore interface {
 	// OpenTicket writes o in one transaction and fills o.Ticket.ID (and
@@ -121,10 +186,12 @@ type TicketStore interface {
 	AddEvent(ctx context.Context, e Event) (bool, error)
 	// Events is a ticket's service log, oldest first.
 	Events(ctx context.Context, ticketID int64) ([]Event, error)
-	// ChangeTicket applies ch, appends events and schedules jobs in one
-	// transaction. It returns the ticket as it is afterwards and whether ch
-	// applied; a ticket not in ch.From is returned unchanged with false.
-	ChangeTicket(ctx context.Context, id int64, ch TicketChange, events []Event, jobs []Job) (*Ticket, bool, error)
+	// Move applies a lifecycle transition, appends events and schedules
+	// jobs in one transaction. It returns the ticket as it is afterwards and
+	// whether the transition applied: a ticket not in tr.From is returned
+	// unchanged with false, so a double press or a second replica moves it
+	// once.
+	Move(ctx context.Context, id int64, tr Transition, events []Event, jobs []Job) (*Ticket, bool, error)
 	// ActiveTickets lists tickets not closed, most urgent first; with
 	// assignee set only theirs.
 	ActiveTickets(ctx context.Context, assignee *int64) ([]Ticket, error)
@@ -138,7 +205,7 @@ type Opening struct {
 	// customer; nil: Ticket.CustomerID is set already.
 	Customer *Customer
 	// Ticket is inserted as it is. With an assignee it counts as that staff
-	// member's latest assignment (see Load), as ChangeTicket's does.
+	// member's latest assignment (see Load), as a Move's does.
 	Ticket *Ticket
 	// Events are its first events, in order; their TicketID is filled in.
 	Events []Event
@@ -147,27 +214,36 @@ type Opening struct {
 	Jobs func(*Ticket) ([]Job, error)
 }
 
-// TicketChange is a lifecycle step: it applies only while the ticket is in
-// one of From, so a double press or a second replica changes it once.
-// Nil fields are left as they are.
-type TicketChange struct {
-	From        []Status
-	Status      Status // empty: unchanged
-	Assignee    *Staff
-	RespondedAt *time.Time // set only where still empty
-	ResolvedAt  *time.Time
-	ClosedAt    *time.Time
-	Resolution  *string
-	Handling    *string
-	// ClearResolution empties resolved_at (a reopened ticket).
-	ClearResolution bool
-	// Pause and Resume stop and restart the SLA clock: Pause sets
-	// paused_since to At; Resume clears it and stores Paused and the moved
-	// deadlines.
-	Pause         bool
-	Resume        bool
+// Action names a step of the ticket lifecycle; bot/ticket's table says
+// from which statuses each may start and where it leads.
+type Action string
+
+// The lifecycle's actions.
+const (
+	Acknowledge Action = "acknowledge" // 接单: the response is recorded; the responder becomes the assignee
+	Resolve     Action = "resolve"     // 已解决, with the note and the way it was solved
+	Reassign    Action = "reassign"    // 转派: a new assignee; the status stays
+	Pause       Action = "pause"       // 等待客户: the SLA clock stops
+	Resume      Action = "resume"      // the customer answered: the clock runs again, deadlines moved
+	Confirm     Action = "confirm"     // the customer confirms the resolution: closed
+	Reopen      Action = "reopen"      // the customer says it is not solved
+	AutoClose   Action = "auto_close"  // no confirmation in time: closed (a batch of them, see JobStore)
+)
+
+// Transition is one lifecycle step as the store applies it: the ticket
+// moves from one of From to To (empty: the status stays) and takes the
+// action's fields; the others are left alone.
+type Transition struct {
+	Action Action
+	From   []Status
+	To     Status
+	At     time.Time
+	// Staff is the responder (Acknowledge) or the new assignee (Reassign).
+	Staff *Staff
+	// Resolution and Handling are the note and the way (Resolve).
+	Resolution, Handling string
+	// Paused and the deadlines are the clock after a pause (Resume).
 	Paused        string
 	ResponseDue   time.Time
 	ResolutionDue *time.Time
-	At            time.Time
 }

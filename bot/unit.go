@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/hotline-desk/hotline/bot/sla"
+	"github.com/hotline-desk/hotline/conversation"
 )
 
 // Unit is a customer organisation (单位) with its service plan and free
@@ -29,16 +30,12 @@ type UnitStore interface {
 
 // UnitKey is how unit names are matched: no spaces, lower case, full-width
 // letters and digits folded, so "大庆市 住房公积金管理中心" finds its unit.
+// The database keeps it (units.name_key): changing it orphans stored units.
 func UnitKey(name string) string {
-	var b strings.Builder
-	for _, r := range name {
+	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
-			continue
+			return -1
 		}
-		if r >= '！' && r <= '～' { // full-width ASCII
-			r -= 0xFEE0
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+		return unicode.ToLower(conversation.FoldFullWidth(r))
+	}, name)
 }

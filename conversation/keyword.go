@@ -9,13 +9,22 @@ import (
 // full-width digits and letters (１２３, ＨＥＬＰ) and add punctuation
 // (取消。). Keywords and answers are compared after folding those away.
 
+// FoldFullWidth turns a full-width form of an ASCII character (１, Ａ, ！)
+// into that character and leaves every other rune alone.
+func FoldFullWidth(r rune) rune {
+	if r >= '！' && r <= '～' {
+		return r - '！' + '!'
+	}
+	return r
+}
+
 // foldWidth turns full-width ASCII forms into ASCII and the various dashes
 // into '-'.
 func foldWidth(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '！' && r <= '～':
-			return r - '！' + '!'
+			return FoldFullWidth(r)
 		case r == '\u3000':
 			return ' '
 		case r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' || r == '―' || r == '−':

@@ -99,3 +99,24 @@ const (
 	mediaKeptFmt  = "已收到%s，将随报修单一起提交。"
 	mediaStartFmt = "已收到%s。"
 )
+
+// A satisfaction survey in the chat (survey.go).
+const (
+	surveyOptOutText  = "好的，已为您退订满意度调查消息，今后不再发送。工单通知不受影响；如需恢复，回复「恢复调查」。"
+	surveyOptInText   = "好的，已为您恢复满意度调查消息。感谢您帮助我们改进服务！"
+	surveyTooLateText = "感谢您的回复！这次调查已经结束，您的回答不再计入统计。如有问题需要处理，直接描述即可。"
+	surveyDoneText    = "您已经完成了这次调查，感谢您的参与！"
+	surveyThanksText  = "感谢您参与调查，祝您工作顺利！"
+	surveyStaleText   = "抱歉，这个选项已失效。如需帮助，直接描述您的问题即可。"
+	surveyOptOutTail  = "回复 TD 不再接收调查。"
+)
+
+// The customer's confirmation of a resolved ticket (confirm.go).
+const (
+	confirmQuestionFmt = "您的工单 #%d 已处理：%s\n请问问题是否已经解决？"
+	confirmTextTail    = "回复「1」已解决，「2」未解决。"
+	confirmMenuTail    = "也可以回复 1 或 2。"
+	confirmedFmt       = "感谢您的确认，工单 #%d 已关闭。如有其他问题，随时给我们留言。"
+	reopenedFmt        = "抱歉问题还没解决，工单 #%d 已重新打开，工程师会继续处理并尽快与您联系。"
+	notAwaitingFmt     = "工单 #%d 目前状态为「%s」，如有新问题请直接描述。"
+)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/intake"
 )
 
 // Keep implements bot.Backlog. A message kept twice (a retry that failed
@@ -23,7 +24,7 @@ func (db *DB) Keep(ctx context.Context, in bot.Inbound, cause string, at time.Ti
 }
 
 // Waiting implements bot.Backlog.
-func (db *DB) Waiting(ctx context.Context, limit int) ([]bot.BacklogItem, error) {
+func (db *DB) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem, error) {
 	var rows []struct {
 		ID      int64  `db:"id"`
 		Payload string `db:"payload"`
@@ -31,9 +32,9 @@ func (db *DB) Waiting(ctx context.Context, limit int) ([]bot.BacklogItem, error)
 	if err := db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog WHERE handled_at IS NULL ORDER BY id LIMIT $1`, limit); err != nil {
 		return nil, mapError(err)
 	}
-	items := make([]bot.BacklogItem, 0, len(rows))
+	items := make([]intake.BacklogItem, 0, len(rows))
 	for _, r := range rows {
-		it := bot.BacklogItem{ID: r.ID}
+		it := intake.BacklogItem{ID: r.ID}
 		if err := json.Unmarshal([]byte(r.Payload), &it.In); err != nil {
 			return nil, fmt.Errorf("backlog %d: %w", r.ID, err)
 		}

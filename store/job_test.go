@@ -98,7 +98,8 @@ func TestJobTicketsAndCloseResolved(t *testing.T) {
 			}
 		}
 		at := t0.Add(time.Hour)
-		if _, _, err := db.ChangeTicket(ctx, resolved.ID, bot.TicketChange{Status: bot.StatusResolved, ResolvedAt: &at, At: at}, nil, nil); err != nil {
+		tr := bot.Transition{Action: bot.Resolve, From: []bot.Status{bot.StatusOpen}, To: bot.StatusResolved, At: at}
+		if _, _, err := db.Move(ctx, resolved.ID, tr, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.JobTickets(ctx, []int64{resolved.ID, open.ID, 9999})

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -12,13 +10,16 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
-// ChangeTicket implements bot.TicketUpdater. The status check is part of
-// the UPDATE's WHERE, so concurrent presses race on the row, and only one
-// of them changes it and writes its events.
-func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, events []bot.Event, jobs []bot.Job) (*bot.Ticket, bool, error) {
-	query, args := changeQuery(id, ch)
+// Move implements bot.TicketStore. The status check is part of the
+// UPDATE's WHERE, so concurrent presses race on the row, and only one of
+// them changes it and writes its events.
+func (db *DB) Move(ctx context.Context, id int64, tr bot.Transition, events []bot.Event, jobs []bot.Job) (*bot.Ticket, bool, error) {
+	query, args, err := moveQuery(id, tr)
+	if err != nil {
+		return nil, false, err
+	}
 	applied := false
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -28,8 +29,8 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 			return err
 		}
 		applied = true
-		if ch.Assignee != nil {
-			if err := markAssigned(ctx, tx, ch.Assignee.ID, ch.At); err != nil {
+		if tr.Staff != nil {
+			if err := markAssigned(ctx, tx, tr.Staff.ID, tr.At); err != nil {
 				return err
 			}
 		}
@@ -39,10 +40,10 @@ func (db *DB) ChangeTicket(ctx context.Context, id int64, ch bot.TicketChange, e
 				return err
 			}
 		}
-		return insertJobs(ctx, tx, jobs, ch.At)
+		return insertJobs(ctx, tx, jobs, tr.At)
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("change ticket %d: %w", id, mapError(err))
+		return nil, false, fmt.Errorf("%s ticket %d: %w", tr.Action, id, mapError(err))
 	}
 	t, err := db.Ticket(ctx, id)
 	return t, applied, err
@@ -60,54 +61,50 @@ func markAssignedSQL(args *[]any, staffID int64, at time.Time) string {
 	return `UPDATE staff SET last_assigned_at = ` + arg(args, utc(at)) + ` WHERE id = ` + arg(args, staffID)
 }
 
-// changeQuery builds the UPDATE for ch, with $n parameters.
-func changeQuery(id int64, ch bot.TicketChange) (string, []any) {
-	args := []any{id, utc(ch.At)}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+// moveSet is what a lifecycle action writes beside updated_at ($2, the
+// transition's time): its SET clause, whose parameters from $3 on are its
+// fields in order.
+type moveSet struct {
+	set    string
+	fields func(tr bot.Transition) []any
+}
+
+var (
+	statusOnly = func(tr bot.Transition) []any { return []any{string(tr.To)} }
+	assignee   = func(tr bot.Transition) []any { return []any{tr.Staff.ID, tr.Staff.Name, tr.Staff.Number} }
+)
+
+// moveSets are the columns each action of the lifecycle table (bot/ticket)
+// sets. AutoClose is not here: a batch of them is CloseResolved.
+var moveSets = map[bot.Action]moveSet{
+	bot.Acknowledge: {"status = $3, responded_at = COALESCE(responded_at, $2), assignee_id = $4, staff_name = $5, staff_number = $6",
+		func(tr bot.Transition) []any { return append(statusOnly(tr), assignee(tr)...) }},
+	bot.Resolve: {"status = $3, responded_at = COALESCE(responded_at, $2), resolved_at = $2, resolution = $4, handling = $5",
+		func(tr bot.Transition) []any { return []any{string(tr.To), tr.Resolution, tr.Handling} }},
+	bot.Reassign: {"assignee_id = $3, staff_name = $4, staff_number = $5", assignee},
+	bot.Pause:    {"status = $3, paused_since = $2", statusOnly},
+	bot.Resume: {"status = $3, paused_since = NULL, paused = $4, response_due = $5, resolution_due = $6",
+		func(tr bot.Transition) []any {
+			return []any{string(tr.To), tr.Paused, utc(tr.ResponseDue), utcPtr(tr.ResolutionDue)}
+		}},
+	bot.Confirm: {"status = $3, closed_at = $2", statusOnly},
+	bot.Reopen:  {"status = $3, resolved_at = NULL", statusOnly},
+}
+
+// moveQuery is the UPDATE of a transition: the action's columns, while the
+// ticket is in one of tr.From.
+func moveQuery(id int64, tr bot.Transition) (string, []any, error) {
+	m, ok := moveSets[tr.Action]
+	if !ok || len(tr.From) == 0 {
+		return "", nil, fmt.Errorf("move ticket %d: no way to apply %q", id, tr.Action)
 	}
-	sets := []string{"updated_at = $2"}
-	if ch.Status != "" {
-		sets = append(sets, "status = "+arg(string(ch.Status)))
+	args := append([]any{id, utc(tr.At)}, m.fields(tr)...)
+	from := make([]any, len(tr.From))
+	for i, st := range tr.From {
+		from[i] = string(st)
 	}
-	if a := ch.Assignee; a != nil {
-		sets = append(sets, "assignee_id = "+arg(a.ID), "staff_name = "+arg(a.Name), "staff_number = "+arg(a.Number))
-	}
-	if ch.RespondedAt != nil {
-		sets = append(sets, "responded_at = COALESCE(responded_at, "+arg(utc(*ch.RespondedAt))+")")
-	}
-	if ch.ResolvedAt != nil {
-		sets = append(sets, "resolved_at = "+arg(utc(*ch.ResolvedAt)))
-	}
-	if ch.ClearResolution {
-		sets = append(sets, "resolved_at = NULL")
-	}
-	if ch.ClosedAt != nil {
-		sets = append(sets, "closed_at = "+arg(utc(*ch.ClosedAt)))
-	}
-	if ch.Pause {
-		sets = append(sets, "paused_since = $2")
-	}
-	if ch.Resume {
-		sets = append(sets, "paused_since = NULL", "paused = "+arg(ch.Paused), "response_due = "+arg(utc(ch.ResponseDue)),
-			"resolution_due = "+arg(utcPtr(ch.ResolutionDue)))
-	}
-	if ch.Resolution != nil {
-		sets = append(sets, "resolution = "+arg(*ch.Resolution))
-	}
-	if ch.Handling != nil {
-		sets = append(sets, "handling = "+arg(*ch.Handling))
-	}
-	from := make([]string, len(ch.From))
-	for i, s := range ch.From {
-		from[i] = arg(string(s))
-	}
-	q := "UPDATE tickets SET " + strings.Join(sets, ", ") + " WHERE id = $1"
-	if len(from) > 0 {
-		q += " AND status IN (" + strings.Join(from, ", ") + ")"
-	}
-	return q, args
+	q := "UPDATE tickets SET " + m.set + ", updated_at = $2 WHERE id = $1 AND status IN (" + argList(&args, from...) + ")"
+	return q, args, nil
 }
 
 // ActiveTickets implements bot.TicketUpdater: the nearest deadline first

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
 )
 
 // Revisit tasks (bot.RevisitStore).
@@ -12,7 +13,7 @@ import (
 const revisitColumns = `id, survey_id, ticket_id, rating, comment, status, done_by, result, created_at, done_at`
 
 // OpenRevisit implements bot.RevisitStore: one task per survey.
-func (db *DB) OpenRevisit(ctx context.Context, t *bot.RevisitTask) (bool, error) {
+func (db *DB) OpenRevisit(ctx context.Context, t *survey.RevisitTask) (bool, error) {
 	err := db.GetContext(ctx, &t.ID, `INSERT INTO revisit_tasks (survey_id, ticket_id, rating, comment, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id) DO NOTHING RETURNING id`,
 		t.SurveyID, t.TicketID, t.Rating, t.Comment, t.Status, utc(t.CreatedAt))
@@ -26,8 +27,8 @@ func (db *DB) OpenRevisit(ctx context.Context, t *bot.RevisitTask) (bool, error)
 }
 
 // RevisitTask implements bot.RevisitStore.
-func (db *DB) RevisitTask(ctx context.Context, id int64) (*bot.RevisitTask, error) {
-	var t bot.RevisitTask
+func (db *DB) RevisitTask(ctx context.Context, id int64) (*survey.RevisitTask, error) {
+	var t survey.RevisitTask
 	if err := db.GetContext(ctx, &t, `SELECT `+revisitColumns+` FROM revisit_tasks WHERE id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
@@ -35,8 +36,8 @@ func (db *DB) RevisitTask(ctx context.Context, id int64) (*bot.RevisitTask, erro
 }
 
 // RevisitOfSurvey implements bot.RevisitStore.
-func (db *DB) RevisitOfSurvey(ctx context.Context, surveyID int64) (*bot.RevisitTask, error) {
-	var t bot.RevisitTask
+func (db *DB) RevisitOfSurvey(ctx context.Context, surveyID int64) (*survey.RevisitTask, error) {
+	var t survey.RevisitTask
 	if err := db.GetContext(ctx, &t, `SELECT `+revisitColumns+` FROM revisit_tasks WHERE survey_id = $1`, surveyID); err != nil {
 		return nil, mapError(err)
 	}
@@ -56,8 +57,8 @@ func (db *DB) FinishRevisit(ctx context.Context, id int64, by, result string, at
 }
 
 // OpenRevisits implements bot.RevisitStore: oldest first.
-func (db *DB) OpenRevisits(ctx context.Context, limit int) ([]bot.RevisitTask, error) {
-	var out []bot.RevisitTask
+func (db *DB) OpenRevisits(ctx context.Context, limit int) ([]survey.RevisitTask, error) {
+	var out []survey.RevisitTask
 	err := db.SelectContext(ctx, &out, `SELECT `+revisitColumns+` FROM revisit_tasks WHERE status = 'open' ORDER BY id LIMIT $1`, limit)
 	return out, mapError(err)
 }

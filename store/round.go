@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
 )
 
 // Revisit rounds (bot.RoundStore).
@@ -20,7 +21,7 @@ const roundColumns = `id, questionnaire, period_from, period_to, unit, engineer,
 // RoundCandidates implements bot.RoundStore: tickets resolved in the
 // period, each customer's latest first, with what decides whether the
 // customer may be asked (subscribed, TD, rounds already this month).
-func (db *DB) RoundCandidates(ctx context.Context, q bot.RoundQuery) ([]bot.RoundCandidate, error) {
+func (db *DB) RoundCandidates(ctx context.Context, q survey.RoundQuery) ([]survey.RoundCandidate, error) {
 	args := []any{utc(q.From), utc(q.To), utc(q.MonthFrom), utc(q.MonthTo)}
 	where := ""
 	if q.Engineer != "" {
@@ -35,7 +36,7 @@ func (db *DB) RoundCandidates(ctx context.Context, q bot.RoundQuery) ([]bot.Roun
 		}
 		where += " AND t.severity IN (" + strings.Join(marks, ", ") + ")"
 	}
-	var out []bot.RoundCandidate
+	var out []survey.RoundCandidate
 	err := db.SelectContext(ctx, &out, `SELECT t.id AS ticket_id, t.customer_id, t.unit_name, t.staff_number, t.staff_name,
 			t.severity, t.resolved_at, c.subscribed, (o.customer_id IS NOT NULL) AS opted_out,
 			(SELECT count(*) FROM surveys s WHERE s.customer_id = t.customer_id AND s.round_id IS NOT NULL
@@ -48,7 +49,7 @@ func (db *DB) RoundCandidates(ctx context.Context, q bot.RoundQuery) ([]bot.Roun
 }
 
 // CreateRound implements bot.RoundStore.
-func (db *DB) CreateRound(ctx context.Context, r *bot.Round, surveys []bot.Survey, jobs func(*bot.Round) []bot.Job) error {
+func (db *DB) CreateRound(ctx context.Context, r *survey.Round, surveys []survey.Survey, jobs func(*survey.Round) []bot.Job) error {
 	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &r.ID, `INSERT INTO survey_rounds (questionnaire, period_from, period_to, unit, engineer,
 			severities, sample_rate, seed, status, selected, created_by, report_chat, created_at)
@@ -70,8 +71,8 @@ func (db *DB) CreateRound(ctx context.Context, r *bot.Round, surveys []bot.Surve
 }
 
 // Round implements bot.RoundStore.
-func (db *DB) Round(ctx context.Context, id int64) (*bot.Round, error) {
-	var r bot.Round
+func (db *DB) Round(ctx context.Context, id int64) (*survey.Round, error) {
+	var r survey.Round
 	if err := db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM survey_rounds WHERE id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
@@ -79,8 +80,8 @@ func (db *DB) Round(ctx context.Context, id int64) (*bot.Round, error) {
 }
 
 // Rounds implements bot.RoundStore.
-func (db *DB) Rounds(ctx context.Context, limit int) ([]bot.Round, error) {
-	var out []bot.Round
+func (db *DB) Rounds(ctx context.Context, limit int) ([]survey.Round, error) {
+	var out []survey.Round
 	err := db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM survey_rounds ORDER BY id DESC LIMIT $1`, limit)
 	return out, mapError(err)
 }
@@ -90,9 +91,9 @@ func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, statu
 	args := []any{id, status}
 	set := "status = $2"
 	switch status {
-	case bot.RoundSent:
+	case survey.RoundSent:
 		args, set = append(args, utc(at)), set+", finished_at = $3"
-	case bot.RoundClosed:
+	case survey.RoundClosed:
 		args, set = append(args, utc(at)), set+", closed_at = $3"
 	}
 	marks := make([]string, len(from))
@@ -112,7 +113,7 @@ func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, statu
 }
 
 // ClaimRoundSurveys implements bot.RoundStore, the way ClaimJobs does.
-func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time, lease time.Duration, limit int) ([]bot.Survey, error) {
+func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time, lease time.Duration, limit int) ([]survey.Survey, error) {
 	lock := ""
 	if db.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -129,7 +130,7 @@ func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time,
 	if err != nil {
 		return nil, err
 	}
-	var out []bot.Survey
+	var out []survey.Survey
 	err = db.SelectContext(ctx, &out, db.Rebind(query), args...)
 	return out, mapError(err)
 }
@@ -168,8 +169,8 @@ func (db *DB) CancelRoundSurveys(ctx context.Context, round int64, at time.Time)
 }
 
 // RoundProgress implements bot.RoundStore.
-func (db *DB) RoundProgress(ctx context.Context, round int64) (bot.RoundProgress, error) {
-	var p bot.RoundProgress
+func (db *DB) RoundProgress(ctx context.Context, round int64) (survey.RoundProgress, error) {
+	var p survey.RoundProgress
 	var rows []struct {
 		Status    string `db:"status"`
 		Delivered bool   `db:"delivered"`
@@ -184,13 +185,13 @@ func (db *DB) RoundProgress(ctx context.Context, round int64) (bot.RoundProgress
 	for _, r := range rows {
 		p.Selected += r.N
 		switch r.Status {
-		case bot.SurveyPending:
+		case survey.StatusPending:
 			p.Pending += r.N
-		case bot.SurveyFailed:
+		case survey.StatusFailed:
 			p.Failed += r.N
-		case bot.SurveyCancelled:
+		case survey.StatusCancelled:
 			p.Cancelled += r.N
-		case bot.SurveyExpired:
+		case survey.StatusExpired:
 			p.Expired += r.N
 		}
 		if r.Delivered {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
@@ -19,7 +20,7 @@ func TestRoundCandidatesAndClaims(t *testing.T) {
 		servedTicket(t, db, "o2", "008", 3, nov.Add(48*time.Hour))
 		servedTicket(t, db, "o3", "007", 2, nov.Add(-time.Hour)) // October
 		db.SetSurveyOptOut(ctx, c1.ID, true, nov)
-		q := bot.RoundQuery{From: nov, To: nov.AddDate(0, 1, 0), MonthFrom: nov.AddDate(0, 1, 0), MonthTo: nov.AddDate(0, 2, 0)}
+		q := survey.RoundQuery{From: nov, To: nov.AddDate(0, 1, 0), MonthFrom: nov.AddDate(0, 1, 0), MonthTo: nov.AddDate(0, 2, 0)}
 		all, err := db.RoundCandidates(ctx, q)
 		if err != nil || len(all) != 2 || !all[0].OptedOut || all[1].OptedOut || all[0].TicketID != t1.ID {
 			t.Fatalf("candidates = %+v, %v", all, err)
@@ -30,15 +31,15 @@ func TestRoundCandidatesAndClaims(t *testing.T) {
 		}
 
 		now := nov.AddDate(0, 1, 0)
-		r := &bot.Round{Questionnaire: "revisit", From: nov, To: nov.AddDate(0, 1, 0), SampleRate: 1, Seed: 1, Status: bot.RoundSending,
+		r := &survey.Round{Questionnaire: "revisit", From: nov, To: nov.AddDate(0, 1, 0), SampleRate: 1, Seed: 1, Status: survey.RoundSending,
 			Selected: 2, CreatedBy: "cli", CreatedAt: now}
-		var surveys []bot.Survey
+		var surveys []survey.Survey
 		for _, c := range all {
-			surveys = append(surveys, bot.Survey{TicketID: c.TicketID, CustomerID: c.CustomerID, Questionnaire: "revisit",
-				Severity: c.Severity, Status: bot.SurveyPending, CreatedAt: now, NextTryAt: &now})
+			surveys = append(surveys, survey.Survey{TicketID: c.TicketID, CustomerID: c.CustomerID, Questionnaire: "revisit",
+				Severity: c.Severity, Status: survey.StatusPending, CreatedAt: now, NextTryAt: &now})
 		}
-		jobs := func(r *bot.Round) []bot.Job {
-			return []bot.Job{{Kind: bot.JobRoundSend, Ref: fmt.Sprint(r.ID), Key: fmt.Sprintf("round_send:%d:0", r.ID), DueAt: now}}
+		jobs := func(r *survey.Round) []bot.Job {
+			return []bot.Job{{Kind: survey.JobRoundSend, Ref: fmt.Sprint(r.ID), Key: fmt.Sprintf("round_send:%d:0", r.ID), DueAt: now}}
 		}
 		if err := db.CreateRound(ctx, r, surveys, jobs); err != nil || r.ID == 0 {
 			t.Fatalf("create round: %v", err)
@@ -59,7 +60,7 @@ func TestRoundCandidatesAndClaims(t *testing.T) {
 		if more, _ := db.ClaimRoundSurveys(ctx, r.ID, now, time.Minute, 5); len(more) != 0 {
 			t.Fatalf("claimed leased surveys again: %+v", more)
 		}
-		if err := db.MarkSurveySent(ctx, claimed[0].ID, bot.ViaTemplate, now, now.Add(time.Hour), nil); err != nil {
+		if err := db.MarkSurveySent(ctx, claimed[0].ID, survey.ViaTemplate, now, now.Add(time.Hour), nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.RetrySurvey(ctx, second[0].ID, now.Add(2*time.Minute), "errcode=45009"); err != nil {
@@ -80,20 +81,20 @@ func TestRoundCandidatesAndClaims(t *testing.T) {
 			t.Fatalf("next try with nothing pending: %v", next)
 		}
 		rating := 1
-		db.AnswerSurvey(ctx, claimed[0].ID, bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "1"}}, Rating: &rating, Via: bot.ViaPage, At: now, Complete: true})
+		db.AnswerSurvey(ctx, claimed[0].ID, survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "1"}}, Rating: &rating, Via: survey.ViaPage, At: now, Complete: true})
 		p, err := db.RoundProgress(ctx, r.ID)
-		want := bot.RoundProgress{Selected: 2, Delivered: 1, Failed: 1, Ratings: [4]int{1, 0, 0, 0}, Errors: []string{"errcode=45009"}}
+		want := survey.RoundProgress{Selected: 2, Delivered: 1, Failed: 1, Ratings: [4]int{1, 0, 0, 0}, Errors: []string{"errcode=45009"}}
 		if err != nil || fmt.Sprint(p) != fmt.Sprint(want) {
 			t.Fatalf("progress = %+v, %v; want %+v", p, err, want)
 		}
 
-		if ok, err := db.SetRoundStatus(ctx, r.ID, []string{bot.RoundPaused}, bot.RoundSending, now, nil); ok || err != nil {
+		if ok, err := db.SetRoundStatus(ctx, r.ID, []string{survey.RoundPaused}, survey.RoundSending, now, nil); ok || err != nil {
 			t.Fatalf("resumed a round that was not paused: %v %v", ok, err)
 		}
-		if ok, _ := db.SetRoundStatus(ctx, r.ID, []string{bot.RoundSending}, bot.RoundSent, now, nil); !ok {
+		if ok, _ := db.SetRoundStatus(ctx, r.ID, []string{survey.RoundSending}, survey.RoundSent, now, nil); !ok {
 			t.Fatal("could not finish the round")
 		}
-		if got, _ := db.Round(ctx, r.ID); got.FinishedAt == nil || got.Status != bot.RoundSent {
+		if got, _ := db.Round(ctx, r.ID); got.FinishedAt == nil || got.Status != survey.RoundSent {
 			t.Fatalf("round = %+v", got)
 		}
 		if rounds, err := db.Rounds(ctx, 5); err != nil || len(rounds) != 1 {
@@ -111,7 +112,7 @@ func TestSurveyFactsAndServices(t *testing.T) {
 			sv := ticketSurvey(c, tk, nov)
 			db.CreateSurvey(ctx, sv)
 			if i < 2 {
-				db.MarkSurveySent(ctx, sv.ID, bot.ViaChat, nov.Add(time.Hour), nov.Add(48*time.Hour), nil)
+				db.MarkSurveySent(ctx, sv.ID, survey.ViaChat, nov.Add(time.Hour), nov.Add(48*time.Hour), nil)
 			}
 		}
 		facts, err := db.SurveyFacts(ctx, nov, nov.AddDate(0, 1, 0))
@@ -132,7 +133,7 @@ func TestSurveyPendingAndPacer(t *testing.T) {
 	if _, found, err := s.PendingSurvey(ctx, "wechat", "o1"); found || err != nil {
 		t.Fatalf("pending before any: %v %v", found, err)
 	}
-	if err := s.SetPendingSurvey(ctx, "wechat", "o1", bot.PendingSurvey{Survey: 7, Step: 1}, time.Minute); err != nil {
+	if err := s.SetPendingSurvey(ctx, "wechat", "o1", survey.PendingQuestion{Survey: 7, Step: 1}, time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	s.ClearPendingSurvey(ctx, "wechat", "o1", 8) // another survey's: kept

@@ -13,6 +13,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/intake"
+	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/conversation"
 )
 
@@ -112,18 +114,18 @@ func (s *Sessions) Session(ctx context.Context, channel, openID string) (convers
 
 // Snapshot implements bot.SessionStore: the copy held in this process when
 // there is one (Commit finds out if it is out of date), Redis otherwise.
-func (s *Sessions) Snapshot(ctx context.Context, channel, openID string) (bot.SessionSnapshot, error) {
+func (s *Sessions) Snapshot(ctx context.Context, channel, openID string) (intake.SessionSnapshot, error) {
 	if v, ok := s.near.get(s.keys.Session(channel, openID)); ok {
 		return decodeSession(channel, openID, v)
 	}
 	return s.load(ctx, channel, openID)
 }
 
-func (s *Sessions) load(ctx context.Context, channel, openID string) (bot.SessionSnapshot, error) {
+func (s *Sessions) load(ctx context.Context, channel, openID string) (intake.SessionSnapshot, error) {
 	key := s.keys.Session(channel, openID)
 	v, err := s.rdb.get(ctx, key).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return bot.SessionSnapshot{Channel: channel, OpenID: openID}, err
+		return intake.SessionSnapshot{Channel: channel, OpenID: openID}, err
 	}
 	s.near.put(key, v)
 	return decodeSession(channel, openID, v)
@@ -142,40 +144,40 @@ func (s *Sessions) SaveSession(ctx context.Context, channel, openID string, sess
 }
 
 // Commit implements bot.SessionStore.
-func (s *Sessions) Commit(ctx context.Context, key string, prev bot.SessionSnapshot, next conversation.Session, replies []bot.Reply) (bot.CommitResult, error) {
+func (s *Sessions) Commit(ctx context.Context, key string, prev intake.SessionSnapshot, next conversation.Session, replies []bot.Reply) (intake.CommitResult, error) {
 	v, data, err := encodeStep(next, replies)
 	if err != nil {
-		return bot.CommitResult{}, err
+		return intake.CommitResult{}, err
 	}
 	skey := s.keys.Session(prev.Channel, prev.OpenID)
 	res, err := s.rdb.runScript(ctx, commitScript, []string{s.keys.Inbound(key), skey, s.keys.Lock(prev.Channel, prev.OpenID)},
 		prev.Version, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds()).StringSlice()
 	if err != nil {
 		s.near.drop(skey)
-		return bot.CommitResult{}, err
+		return intake.CommitResult{}, err
 	}
 	switch res[0] {
 	case "ok":
 		s.near.put(skey, v)
-		return bot.CommitResult{Outcome: bot.Committed}, nil
+		return intake.CommitResult{Outcome: intake.Committed}, nil
 	case "done":
 		replies, err := s.replies(ctx, key, res[1])
-		return bot.CommitResult{Outcome: bot.Handled, Replies: replies}, err
+		return intake.CommitResult{Outcome: intake.Handled, Replies: replies}, err
 	case "stale":
 		s.near.put(skey, res[1])
 		cur, err := decodeSession(prev.Channel, prev.OpenID, res[1])
-		return bot.CommitResult{Outcome: bot.Stale, Current: cur}, err
+		return intake.CommitResult{Outcome: intake.Stale, Current: cur}, err
 	default:
 		s.near.drop(skey)
-		return bot.CommitResult{Outcome: bot.Busy}, nil
+		return intake.CommitResult{Outcome: intake.Busy}, nil
 	}
 }
 
 // Begin implements bot.SessionStore.
-func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (bot.LockedStep, error) {
+func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (intake.LockedStep, error) {
 	skey := s.keys.Session(channel, openID)
 	keys := []string{s.keys.Inbound(key), s.keys.Lock(channel, openID), skey}
-	step := bot.LockedStep{Key: key, Token: randomToken()}
+	step := intake.LockedStep{Key: key, Token: randomToken()}
 	for {
 		res, err := s.rdb.runScript(ctx, beginScript, keys, step.Token, s.LockTTL.Milliseconds(), s.ClaimTTL.Milliseconds(), claimed).StringSlice()
 		if err != nil {
@@ -198,7 +200,7 @@ func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (bot.
 }
 
 // Finish implements bot.SessionStore.
-func (s *Sessions) Finish(ctx context.Context, step bot.LockedStep, next conversation.Session, replies []bot.Reply) error {
+func (s *Sessions) Finish(ctx context.Context, step intake.LockedStep, next conversation.Session, replies []bot.Reply) error {
 	v, data, err := encodeStep(next, replies)
 	if err != nil {
 		return err
@@ -216,7 +218,7 @@ func (s *Sessions) Finish(ctx context.Context, step bot.LockedStep, next convers
 }
 
 // Abort implements bot.SessionStore.
-func (s *Sessions) Abort(ctx context.Context, step bot.LockedStep) error {
+func (s *Sessions) Abort(ctx context.Context, step intake.LockedStep) error {
 	snap := step.Snapshot
 	return s.rdb.runScript(ctx, abortScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID)},
 		step.Token, claimed).Err()
@@ -275,8 +277,8 @@ func encodeSession(sess conversation.Session) (string, error) {
 }
 
 // decodeSession reads a stored value; "" is no session.
-func decodeSession(channel, openID, v string) (bot.SessionSnapshot, error) {
-	snap := bot.SessionSnapshot{Channel: channel, OpenID: openID}
+func decodeSession(channel, openID, v string) (intake.SessionSnapshot, error) {
+	snap := intake.SessionSnapshot{Channel: channel, OpenID: openID}
 	if v == "" {
 		return snap, nil
 	}
@@ -285,7 +287,7 @@ func decodeSession(channel, openID, v string) (bot.SessionSnapshot, error) {
 		version, data = "", v
 	}
 	if err := json.Unmarshal([]byte(data), &snap.Session); err != nil {
-		return bot.SessionSnapshot{Channel: channel, OpenID: openID}, fmt.Errorf("decode session: %w", err)
+		return intake.SessionSnapshot{Channel: channel, OpenID: openID}, fmt.Errorf("decode session: %w", err)
 	}
 	snap.Found, snap.Version = true, version
 	return snap, nil
@@ -296,8 +298,8 @@ func randomToken() string {
 }
 
 // StaffState implements bot.StaffStateStore.
-func (s *Sessions) StaffState(ctx context.Context, staffID int64) (bot.StaffState, error) {
-	var st bot.StaffState
+func (s *Sessions) StaffState(ctx context.Context, staffID int64) (staffdialog.State, error) {
+	var st staffdialog.State
 	data, err := s.rdb.Get(ctx, s.keys.StaffState(staffID)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return st, nil
@@ -309,8 +311,8 @@ func (s *Sessions) StaffState(ctx context.Context, staffID int64) (bot.StaffStat
 }
 
 // SetStaffState implements bot.StaffStateStore; the zero state is deleted.
-func (s *Sessions) SetStaffState(ctx context.Context, staffID int64, st bot.StaffState) error {
-	if st == (bot.StaffState{}) {
+func (s *Sessions) SetStaffState(ctx context.Context, staffID int64, st staffdialog.State) error {
+	if st == (staffdialog.State{}) {
 		return s.rdb.Del(ctx, s.keys.StaffState(staffID)).Err()
 	}
 	data, err := json.Marshal(st)

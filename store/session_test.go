@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/intake"
 	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
@@ -45,7 +46,7 @@ func TestCommitIsOptimistic(t *testing.T) {
 			t.Fatalf("new customer: %+v, %v", snap, err)
 		}
 		res, err := a.Commit(ctx, "m1", snap, stateOf(1), reply("一"))
-		if err != nil || res.Outcome != bot.Committed {
+		if err != nil || res.Outcome != intake.Committed {
 			t.Fatalf("first commit: %+v, %v", res, err)
 		}
 
@@ -54,7 +55,7 @@ func TestCommitIsOptimistic(t *testing.T) {
 		if err != nil || !bsnap.Found || bsnap.Session.Misses != 1 {
 			t.Fatalf("replica b: %+v, %v", bsnap, err)
 		}
-		if res, err := b.Commit(ctx, "m2", bsnap, stateOf(2), reply("二")); err != nil || res.Outcome != bot.Committed {
+		if res, err := b.Commit(ctx, "m2", bsnap, stateOf(2), reply("二")); err != nil || res.Outcome != intake.Committed {
 			t.Fatalf("replica b's commit: %+v, %v", res, err)
 		}
 
@@ -65,10 +66,10 @@ func TestCommitIsOptimistic(t *testing.T) {
 			t.Fatalf("replica a's copy: %+v", asnap.Session)
 		}
 		res, err = a.Commit(ctx, "m3", asnap, stateOf(9), reply("三"))
-		if err != nil || res.Outcome != bot.Stale || res.Current.Session.Misses != 2 {
+		if err != nil || res.Outcome != intake.Stale || res.Current.Session.Misses != 2 {
 			t.Fatalf("stale commit: %+v, %v", res, err)
 		}
-		if res, err := a.Commit(ctx, "m3", res.Current, stateOf(3), reply("三")); err != nil || res.Outcome != bot.Committed {
+		if res, err := a.Commit(ctx, "m3", res.Current, stateOf(3), reply("三")); err != nil || res.Outcome != intake.Committed {
 			t.Fatalf("commit from the current session: %+v, %v", res, err)
 		}
 		if s, found, err := b.Session(ctx, "wechat", "o1"); err != nil || !found || s.Misses != 3 {
@@ -78,7 +79,7 @@ func TestCommitIsOptimistic(t *testing.T) {
 		// A retry of m2 changes nothing and gets m2's replies.
 		cur, _ := b.Snapshot(ctx, "wechat", "o1")
 		res, err = b.Commit(ctx, "m2", cur, stateOf(99), reply("别的"))
-		if err != nil || res.Outcome != bot.Handled || len(res.Replies) != 1 || res.Replies[0].Text != "二" {
+		if err != nil || res.Outcome != intake.Handled || len(res.Replies) != 1 || res.Replies[0].Text != "二" {
 			t.Fatalf("retry: %+v, %v", res, err)
 		}
 		if s, _, _ := a.Session(ctx, "wechat", "o1"); s.Misses != 3 {
@@ -103,10 +104,10 @@ func TestLockedStep(t *testing.T) {
 		// While m1 holds the lock, a quick commit of m2 is refused, and a
 		// copy of m1 waits for m1's replies.
 		snap, _ := s.Snapshot(ctx, "wechat", "o1")
-		if res, err := s.Commit(ctx, "m2", snap, stateOf(2), reply("二")); err != nil || res.Outcome != bot.Busy {
+		if res, err := s.Commit(ctx, "m2", snap, stateOf(2), reply("二")); err != nil || res.Outcome != intake.Busy {
 			t.Fatalf("commit while locked: %+v, %v", res, err)
 		}
-		copied := make(chan bot.LockedStep)
+		copied := make(chan intake.LockedStep)
 		go func() {
 			c, err := s.Begin(ctx, "m1", "wechat", "o1")
 			if err != nil {
@@ -126,7 +127,7 @@ func TestLockedStep(t *testing.T) {
 		if snap.Session.Misses != 5 {
 			t.Fatalf("after finish: %+v", snap.Session)
 		}
-		if res, err := s.Commit(ctx, "m2", snap, stateOf(6), reply("二")); err != nil || res.Outcome != bot.Committed {
+		if res, err := s.Commit(ctx, "m2", snap, stateOf(6), reply("二")); err != nil || res.Outcome != intake.Committed {
 			t.Fatalf("commit after finish: %+v, %v", res, err)
 		}
 
@@ -171,12 +172,12 @@ func TestConcurrentCommitsSerialise(t *testing.T) {
 					key := fmt.Sprintf("m%d-%d", r, i)
 					snap, err := s.Snapshot(ctx, "wechat", "o1")
 					for err == nil {
-						var res bot.CommitResult
+						var res intake.CommitResult
 						res, err = s.Commit(ctx, key, snap, stateOf(snap.Session.Misses+1), reply(key))
-						if err != nil || res.Outcome == bot.Committed {
+						if err != nil || res.Outcome == intake.Committed {
 							break
 						}
-						if res.Outcome != bot.Stale {
+						if res.Outcome != intake.Stale {
 							t.Errorf("%s: %v", key, res.Outcome)
 							return
 						}
@@ -207,7 +208,7 @@ func TestUnversionedSession(t *testing.T) {
 	if err != nil || !snap.Found || snap.Session.Misses != 4 || snap.Version != "" {
 		t.Fatalf("snapshot: %+v, %v", snap, err)
 	}
-	if res, err := s.Commit(ctx, "m1", snap, stateOf(5), nil); err != nil || res.Outcome != bot.Committed {
+	if res, err := s.Commit(ctx, "m1", snap, stateOf(5), nil); err != nil || res.Outcome != intake.Committed {
 		t.Fatalf("commit: %+v, %v", res, err)
 	}
 }
@@ -222,14 +223,14 @@ func TestScriptsAfterFlush(t *testing.T) {
 	ctx := context.Background()
 	s := store.NewSessions(rdb, store.Keys{Prefix: store.KeyPrefix})
 	snap, _ := s.Snapshot(ctx, "wechat", "o1")
-	if res, err := s.Commit(ctx, "m1", snap, stateOf(1), nil); err != nil || res.Outcome != bot.Committed {
+	if res, err := s.Commit(ctx, "m1", snap, stateOf(1), nil); err != nil || res.Outcome != intake.Committed {
 		t.Fatalf("commit: %+v, %v", res, err)
 	}
 	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
 	}
 	snap, _ = s.Snapshot(ctx, "wechat", "o1")
-	if res, err := s.Commit(ctx, "m2", snap, stateOf(2), nil); err != nil || res.Outcome != bot.Committed {
+	if res, err := s.Commit(ctx, "m2", snap, stateOf(2), nil); err != nil || res.Outcome != intake.Committed {
 		t.Fatalf("commit after SCRIPT FLUSH: %+v, %v", res, err)
 	}
 }

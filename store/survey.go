@@ -9,6 +9,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
+	"github.com/hotline-desk/hotline/conversation"
 )
 
 // Surveys, their answers and opt-outs (bot.SurveyStore).
@@ -20,7 +22,7 @@ const surveyColumns = `s.id, s.survey_key, s.round_id, s.ticket_id, s.customer_i
 
 const surveyFrom = ` FROM surveys s JOIN customers c ON c.id = s.customer_id`
 
-func insertSurvey(ctx context.Context, q sqlx.ExtContext, s *bot.Survey) (bool, error) {
+func insertSurvey(ctx context.Context, q sqlx.ExtContext, s *survey.Survey) (bool, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO surveys (survey_key, round_id, ticket_id, customer_id, questionnaire,
 		unit_name, staff_number, staff_name, severity, status, next_try_at, created_at)
@@ -39,7 +41,7 @@ func insertSurvey(ctx context.Context, q sqlx.ExtContext, s *bot.Survey) (bool, 
 
 // CreateSurvey implements bot.SurveyStore; on a taken key it loads the
 // existing survey into s.
-func (db *DB) CreateSurvey(ctx context.Context, s *bot.Survey) (bool, error) {
+func (db *DB) CreateSurvey(ctx context.Context, s *survey.Survey) (bool, error) {
 	created, err := insertSurvey(ctx, db, s)
 	if err != nil || created {
 		return created, mapError(err)
@@ -49,8 +51,8 @@ func (db *DB) CreateSurvey(ctx context.Context, s *bot.Survey) (bool, error) {
 }
 
 // Survey implements bot.SurveyStore.
-func (db *DB) Survey(ctx context.Context, id int64) (*bot.Survey, error) {
-	var s bot.Survey
+func (db *DB) Survey(ctx context.Context, id int64) (*survey.Survey, error) {
+	var s survey.Survey
 	if err := db.GetContext(ctx, &s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
@@ -58,8 +60,8 @@ func (db *DB) Survey(ctx context.Context, id int64) (*bot.Survey, error) {
 }
 
 // SurveyAnswers implements bot.SurveyStore.
-func (db *DB) SurveyAnswers(ctx context.Context, id int64) ([]bot.SurveyAnswer, error) {
-	var out []bot.SurveyAnswer
+func (db *DB) SurveyAnswers(ctx context.Context, id int64) ([]survey.Answer, error) {
+	var out []survey.Answer
 	err := db.SelectContext(ctx, &out, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY at, question`, id)
 	return out, mapError(err)
 }
@@ -123,8 +125,8 @@ func changed(res interface{ RowsAffected() (int64, error) }, err error) (bool, e
 // AnswerSurvey implements bot.SurveyStore. The survey's row is updated
 // first, so concurrent answers (the page and the chat at once) queue on it
 // and exactly one of them counts the overall rating.
-func (db *DB) AnswerSurvey(ctx context.Context, id int64, in bot.AnswerInput) (bot.AnswerOutcome, error) {
-	out := bot.AnswerCounted
+func (db *DB) AnswerSurvey(ctx context.Context, id int64, in survey.AnswerInput) (conversation.AnswerOutcome, error) {
+	out := conversation.AnswerCounted
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = answerTx(ctx, tx, id, in)
@@ -133,33 +135,33 @@ func (db *DB) AnswerSurvey(ctx context.Context, id int64, in bot.AnswerInput) (b
 	return out, mapError(err)
 }
 
-func answerTx(ctx context.Context, tx *sqlx.Tx, id int64, in bot.AnswerInput) (bot.AnswerOutcome, error) {
+func answerTx(ctx context.Context, tx *sqlx.Tx, id int64, in survey.AnswerInput) (conversation.AnswerOutcome, error) {
 	// Lock the row (a no-op update), then read it.
 	if _, err := tx.ExecContext(ctx, `UPDATE surveys SET id = id WHERE id = $1`, id); err != nil {
 		return 0, err
 	}
-	var s bot.Survey
+	var s survey.Survey
 	if err := tx.GetContext(ctx, &s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = $1`, id); err != nil {
 		return 0, err
 	}
 	switch {
-	case s.CompletedAt != nil || (s.AnsweredVia == bot.ViaPage):
-		return bot.AnswerDone, nil
-	case s.Status != bot.SurveySent && s.Status != bot.SurveyAnswered:
-		return bot.AnswerTooLate, nil
+	case s.CompletedAt != nil || (s.AnsweredVia == survey.ViaPage):
+		return conversation.AnswerDone, nil
+	case s.Status != survey.StatusSent && s.Status != survey.StatusAnswered:
+		return conversation.AnswerTooLate, nil
 	case s.ExpiresAt == nil || !in.At.Before(*s.ExpiresAt):
-		return bot.AnswerTooLate, nil
-	case in.Via == bot.ViaPage && s.AnsweredAt != nil:
-		return bot.AnswerDone, nil
+		return conversation.AnswerTooLate, nil
+	case in.Via == survey.ViaPage && s.AnsweredAt != nil:
+		return conversation.AnswerDone, nil
 	}
 	added, err := insertAnswers(ctx, tx, id, in)
 	if err != nil || !added {
-		return bot.AnswerRepeated, err
+		return conversation.AnswerRepeated, err
 	}
-	return bot.AnswerCounted, markAnswered(ctx, tx, &s, in)
+	return conversation.AnswerCounted, markAnswered(ctx, tx, &s, in)
 }
 
-func insertAnswers(ctx context.Context, tx *sqlx.Tx, id int64, in bot.AnswerInput) (bool, error) {
+func insertAnswers(ctx context.Context, tx *sqlx.Tx, id int64, in survey.AnswerInput) (bool, error) {
 	added := false
 	for _, a := range in.Answers {
 		res, err := tx.ExecContext(ctx, `INSERT INTO survey_answers (survey_id, question, value, at) VALUES ($1, $2, $3, $4)
@@ -173,7 +175,7 @@ func insertAnswers(ctx context.Context, tx *sqlx.Tx, id int64, in bot.AnswerInpu
 	return added, nil
 }
 
-func markAnswered(ctx context.Context, tx *sqlx.Tx, s *bot.Survey, in bot.AnswerInput) error {
+func markAnswered(ctx context.Context, tx *sqlx.Tx, s *survey.Survey, in survey.AnswerInput) error {
 	if in.Rating != nil && s.AnsweredAt == nil {
 		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'answered', rating = $2, answered_at = $3, answered_via = $4
 			WHERE id = $1`, s.ID, *in.Rating, utc(in.At), in.Via); err != nil {

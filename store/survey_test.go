@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
+	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
@@ -24,18 +26,14 @@ func servedTicket(t *testing.T, db *store.DB, openID, staff string, severity int
 	if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		t.Fatal(err)
 	}
-	ch := bot.TicketChange{Status: bot.StatusClosed, ResolvedAt: &resolved, ClosedAt: &resolved, At: resolved}
-	tk, _, err := db.ChangeTicket(ctx, tk.ID, ch, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk = storetest.CloseTicket(t, db, tk.ID, resolved)
 	return c, tk
 }
 
-func ticketSurvey(c *bot.Customer, tk *bot.Ticket, now time.Time) *bot.Survey {
-	return &bot.Survey{Key: "ticket:" + tk.OpenedBy, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "ticket",
+func ticketSurvey(c *bot.Customer, tk *bot.Ticket, now time.Time) *survey.Survey {
+	return &survey.Survey{Key: "ticket:" + tk.OpenedBy, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "ticket",
 		UnitName: tk.UnitName, StaffNumber: tk.StaffNumber, StaffName: tk.StaffName, Severity: tk.Severity,
-		Status: bot.SurveyPending, CreatedAt: now, NextTryAt: &now}
+		Status: survey.StatusPending, CreatedAt: now, NextTryAt: &now}
 }
 
 func TestSurveyLifecycle(t *testing.T) {
@@ -51,11 +49,11 @@ func TestSurveyLifecycle(t *testing.T) {
 			t.Fatalf("second create: created=%v err=%v got %+v", created, err, again)
 		}
 		expires := t0.Add(7 * 24 * time.Hour)
-		remind := bot.Job{Kind: bot.JobSurveyRemind, Ref: "x", Key: "survey_remind:test", DueAt: t0.Add(24 * time.Hour)}
-		if err := db.MarkSurveySent(ctx, sv.ID, bot.ViaChat, t0, expires, []bot.Job{remind}); err != nil {
+		remind := bot.Job{Kind: survey.JobRemind, Ref: "x", Key: "survey_remind:test", DueAt: t0.Add(24 * time.Hour)}
+		if err := db.MarkSurveySent(ctx, sv.ID, survey.ViaChat, t0, expires, []bot.Job{remind}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.MarkSurveySent(ctx, sv.ID, bot.ViaChat, t0, expires, nil); err == nil {
+		if err := db.MarkSurveySent(ctx, sv.ID, survey.ViaChat, t0, expires, nil); err == nil {
 			t.Fatal("a survey was marked sent twice")
 		}
 		if ok, err := db.MarkReminded(ctx, sv.ID, t0.Add(time.Hour)); !ok || err != nil {
@@ -66,22 +64,22 @@ func TestSurveyLifecycle(t *testing.T) {
 		}
 		rating := 3
 		at := t0.Add(2 * time.Hour)
-		out, err := db.AnswerSurvey(ctx, sv.ID, bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "3"}}, Rating: &rating, Via: bot.ViaChat, At: at})
-		if err != nil || out != bot.AnswerCounted {
+		out, err := db.AnswerSurvey(ctx, sv.ID, survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "3"}}, Rating: &rating, Via: survey.ViaChat, At: at})
+		if err != nil || out != conversation.AnswerCounted {
 			t.Fatalf("answer: %v %v", out, err)
 		}
-		if out, _ := db.AnswerSurvey(ctx, sv.ID, bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: bot.ViaChat, At: at}); out != bot.AnswerRepeated {
+		if out, _ := db.AnswerSurvey(ctx, sv.ID, survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: survey.ViaChat, At: at}); out != conversation.AnswerRepeated {
 			t.Fatalf("second rating: %v, want repeated", out)
 		}
-		if out, _ := db.AnswerSurvey(ctx, sv.ID, bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: bot.ViaPage, At: at, Complete: true}); out != bot.AnswerDone {
+		if out, _ := db.AnswerSurvey(ctx, sv.ID, survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: survey.ViaPage, At: at, Complete: true}); out != conversation.AnswerDone {
 			t.Fatalf("page after the chat: %v, want done", out)
 		}
-		out, err = db.AnswerSurvey(ctx, sv.ID, bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "comment", Value: "太慢了"}}, Via: bot.ViaChat, At: at, Complete: true})
-		if err != nil || out != bot.AnswerCounted {
+		out, err = db.AnswerSurvey(ctx, sv.ID, survey.AnswerInput{Answers: []survey.Answer{{Question: "comment", Value: "太慢了"}}, Via: survey.ViaChat, At: at, Complete: true})
+		if err != nil || out != conversation.AnswerCounted {
 			t.Fatalf("comment: %v %v", out, err)
 		}
 		got, err := db.Survey(ctx, sv.ID)
-		if err != nil || got.Status != bot.SurveyAnswered || *got.Rating != 3 || got.CompletedAt == nil || got.AnsweredVia != bot.ViaChat {
+		if err != nil || got.Status != survey.StatusAnswered || *got.Rating != 3 || got.CompletedAt == nil || got.AnsweredVia != survey.ViaChat {
 			t.Fatalf("survey = %+v, %v", got, err)
 		}
 		answers, err := db.SurveyAnswers(ctx, sv.ID)
@@ -104,17 +102,17 @@ func TestSurveyExpiry(t *testing.T) {
 		sv := ticketSurvey(c, tk, t0)
 		db.CreateSurvey(ctx, sv)
 		expires := t0.Add(time.Hour)
-		if err := db.MarkSurveySent(ctx, sv.ID, bot.ViaTemplate, t0, expires, nil); err != nil {
+		if err := db.MarkSurveySent(ctx, sv.ID, survey.ViaTemplate, t0, expires, nil); err != nil {
 			t.Fatal(err)
 		}
-		late := bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: bot.ViaPage, At: expires, Complete: true}
-		if out, _ := db.AnswerSurvey(ctx, sv.ID, late); out != bot.AnswerTooLate {
+		late := survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "1"}}, Rating: ptr(1), Via: survey.ViaPage, At: expires, Complete: true}
+		if out, _ := db.AnswerSurvey(ctx, sv.ID, late); out != conversation.AnswerTooLate {
 			t.Fatalf("late answer: %v", out)
 		}
 		if changed, err := db.ExpireSurvey(ctx, sv.ID, expires); !changed || err != nil {
 			t.Fatalf("expire: %v %v", changed, err)
 		}
-		if got, _ := db.Survey(ctx, sv.ID); got.Status != bot.SurveyExpired || got.Rating != nil {
+		if got, _ := db.Survey(ctx, sv.ID); got.Status != survey.StatusExpired || got.Rating != nil {
 			t.Fatalf("survey = %+v", got)
 		}
 	})
@@ -127,13 +125,13 @@ func TestSurveyAnswerRace(t *testing.T) {
 		c, tk := servedTicket(t, db, "o1", "007", 3, t0)
 		sv := ticketSurvey(c, tk, t0)
 		db.CreateSurvey(ctx, sv)
-		db.MarkSurveySent(ctx, sv.ID, bot.ViaChat, t0, t0.Add(time.Hour), nil)
-		outs := make([]bot.AnswerOutcome, 4)
+		db.MarkSurveySent(ctx, sv.ID, survey.ViaChat, t0, t0.Add(time.Hour), nil)
+		outs := make([]conversation.AnswerOutcome, 4)
 		var wg sync.WaitGroup
 		for i := range outs {
 			wg.Go(func() {
-				via := []string{bot.ViaChat, bot.ViaPage}[i%2]
-				in := bot.AnswerInput{Answers: []bot.SurveyAnswer{{Question: "overall", Value: "2"}}, Rating: ptr(2), Via: via, At: t0.Add(time.Minute), Complete: via == bot.ViaPage}
+				via := []string{survey.ViaChat, survey.ViaPage}[i%2]
+				in := survey.AnswerInput{Answers: []survey.Answer{{Question: "overall", Value: "2"}}, Rating: ptr(2), Via: via, At: t0.Add(time.Minute), Complete: via == survey.ViaPage}
 				var err error
 				if outs[i], err = db.AnswerSurvey(ctx, sv.ID, in); err != nil {
 					t.Errorf("answer %d: %v", i, err)
@@ -143,7 +141,7 @@ func TestSurveyAnswerRace(t *testing.T) {
 		wg.Wait()
 		counted := 0
 		for _, o := range outs {
-			if o == bot.AnswerCounted {
+			if o == conversation.AnswerCounted {
 				counted++
 			}
 		}
@@ -167,11 +165,11 @@ func TestSurveyOptOutAndRevisits(t *testing.T) {
 		}
 		sv := ticketSurvey(c, tk, t0)
 		db.CreateSurvey(ctx, sv)
-		task := &bot.RevisitTask{SurveyID: sv.ID, TicketID: tk.ID, Rating: 4, Status: bot.RevisitOpen, CreatedAt: t0}
+		task := &survey.RevisitTask{SurveyID: sv.ID, TicketID: tk.ID, Rating: 4, Status: survey.RevisitOpen, CreatedAt: t0}
 		if created, err := db.OpenRevisit(ctx, task); !created || err != nil || task.ID == 0 {
 			t.Fatalf("open revisit: %v %v", created, err)
 		}
-		if created, _ := db.OpenRevisit(ctx, &bot.RevisitTask{SurveyID: sv.ID, TicketID: tk.ID, Rating: 3, Status: bot.RevisitOpen, CreatedAt: t0}); created {
+		if created, _ := db.OpenRevisit(ctx, &survey.RevisitTask{SurveyID: sv.ID, TicketID: tk.ID, Rating: 3, Status: survey.RevisitOpen, CreatedAt: t0}); created {
 			t.Fatal("two revisit tasks for one survey")
 		}
 		if err := db.AddRevisitComment(ctx, task.ID, "工程师态度差"); err != nil {
@@ -187,7 +185,7 @@ func TestSurveyOptOutAndRevisits(t *testing.T) {
 		if done, _ := db.FinishRevisit(ctx, task.ID, "011", "again", t0); done {
 			t.Fatal("finished twice")
 		}
-		if got, _ := db.RevisitOfSurvey(ctx, sv.ID); got.Status != bot.RevisitDone || got.Result != "已电话致歉" {
+		if got, _ := db.RevisitOfSurvey(ctx, sv.ID); got.Status != survey.RevisitDone || got.Result != "已电话致歉" {
 			t.Fatalf("task = %+v", got)
 		}
 	})

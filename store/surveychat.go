@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/survey"
 )
 
 // The survey question waiting for a customer's answer in the chat, one
@@ -19,8 +19,8 @@ import (
 // survey's menu carry their survey and still count).
 
 // PendingSurvey implements bot.SurveyChatStore.
-func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (bot.PendingSurvey, bool, error) {
-	var p bot.PendingSurvey
+func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (survey.PendingQuestion, bool, error) {
+	var p survey.PendingQuestion
 	data, err := s.rdb.get(ctx, s.keys.SurveyPending(channel, openID)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return p, false, nil
@@ -32,7 +32,7 @@ func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (b
 }
 
 // SetPendingSurvey implements bot.SurveyChatStore.
-func (s *Sessions) SetPendingSurvey(ctx context.Context, channel, openID string, p bot.PendingSurvey, ttl time.Duration) error {
+func (s *Sessions) SetPendingSurvey(ctx context.Context, channel, openID string, p survey.PendingQuestion, ttl time.Duration) error {
 	data, err := json.Marshal(p)
 	if err != nil {
 		return err

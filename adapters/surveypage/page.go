@@ -17,12 +17,14 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/sla"
+	"github.com/hotline-desk/hotline/bot/survey"
+	"github.com/hotline-desk/hotline/conversation"
 )
 
-// Book is what the page needs from the desk (*bot.Desk).
+// Book is what the page needs from the desk (*survey.Page).
 type Book interface {
-	SurveyForm(ctx context.Context, id int64) (*bot.SurveyForm, error)
-	SubmitSurvey(ctx context.Context, id int64, values map[string]string, optOut bool) (bot.AnswerOutcome, error)
+	SurveyForm(ctx context.Context, id int64) (*survey.Form, error)
+	SubmitSurvey(ctx context.Context, id int64, values map[string]string, optOut bool) (conversation.AnswerOutcome, error)
 }
 
 // Config is the page's collaborators.
@@ -80,9 +82,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case form.State == bot.FormDone:
+	case form.State == survey.FormDone:
 		h.render(w, doneView(r.Method))
-	case form.State == bot.FormClosed:
+	case form.State == survey.FormClosed:
 		h.render(w, closedView())
 	case r.Method == http.MethodPost:
 		h.submit(w, r, form)
@@ -91,7 +93,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *Handler) submit(w http.ResponseWriter, r *http.Request, form *bot.SurveyForm) {
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request, form *survey.Form) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		h.render(w, notice(http.StatusBadRequest, "提交失败", "提交的内容有误，请返回重新填写。"))
@@ -102,15 +104,15 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, form *bot.Surve
 		values[q.ID] = r.PostForm.Get(q.ID)
 	}
 	out, err := h.cfg.Book.SubmitSurvey(r.Context(), form.Survey.ID, values, r.PostForm.Get("td") == "1")
-	var fe *bot.FormError
+	var fe *survey.FormError
 	switch {
 	case errors.As(err, &fe):
 		h.render(w, h.formView(form, values, fe.Missing))
 	case err != nil:
 		h.failed(w, form.Survey.ID, err)
-	case out == bot.AnswerCounted:
+	case out == conversation.AnswerCounted:
 		h.render(w, notice(http.StatusOK, "提交成功", "感谢您的宝贵意见！我们会认真改进，祝您工作顺利。"))
-	case out == bot.AnswerTooLate:
+	case out == conversation.AnswerTooLate:
 		h.render(w, closedView())
 	default:
 		h.render(w, doneView(http.MethodPost))
@@ -167,7 +169,7 @@ func doneView(method string) view {
 	return v
 }
 
-func (h *Handler) formView(f *bot.SurveyForm, values map[string]string, missing []string) view {
+func (h *Handler) formView(f *survey.Form, values map[string]string, missing []string) view {
 	qn, sv := f.Questionnaire, f.Survey
 	v := view{Status: http.StatusOK, Title: qn.Title, Form: true, Invalid: len(missing) > 0}
 	v.Intro = "关于工单 #" + strconv.FormatInt(sv.TicketID, 10) + " 的服务，只需 1 分钟。"
@@ -179,7 +181,7 @@ func (h *Handler) formView(f *bot.SurveyForm, values map[string]string, missing 
 		v.Status = http.StatusUnprocessableEntity
 	}
 	for i, q := range qn.Questions {
-		qv := questionView{N: i + 1, ID: q.ID, Text: q.Text, IsText: q.Kind == bot.QuestionText, Value: values[q.ID]}
+		qv := questionView{N: i + 1, ID: q.ID, Text: q.Text, IsText: q.Kind == conversation.QuestionText, Value: values[q.ID]}
 		for _, m := range missing {
 			qv.Missing = qv.Missing || m == q.ID
 		}

@@ -13,6 +13,9 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/surveypage"
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/notify"
+	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
@@ -24,7 +27,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 type pageFixture struct {
 	t      *testing.T
 	db     *store.DB
-	desk   *bot.Desk
+	page   *survey.Page
 	signer *surveypage.Signer
 	srv    *httptest.Server
 	survey int64
@@ -39,7 +42,7 @@ func newPageFixture(t *testing.T) *pageFixture {
 	rdb, keys := storetest.Redis(t)
 	sessions := store.NewSessions(rdb, keys)
 	log := slog.New(slog.DiscardHandler)
-	policy, err := bot.ParsePolicy(nil, "", shanghai, log)
+	pol, err := policy.Default(policy.Options{Location: shanghai, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,10 +51,11 @@ func newPageFixture(t *testing.T) *pageFixture {
 	t.Cleanup(f.srv.Close)
 	f.signer = surveypage.NewSigner([]byte("page test secret, thirty-two characters or more"), f.srv.URL)
 	clock := func() time.Time { return f.now }
-	f.desk = bot.NewDesk(bot.Deps{Clock: clock, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db, Sessions: sessions,
-		Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: log,
-		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: sessions, Links: f.signer}})
-	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
+	n := notify.New(notify.Deps{Clock: clock, Policy: pol, Staff: f.db, Customers: f.db, Tickets: f.db, Log: log})
+	f.page = survey.New(survey.Deps{Clock: clock, Policy: pol, Customers: f.db, Tickets: f.db, Jobs: f.db, Store: f.db,
+		RoundStore: f.db, RevisitStore: f.db, StatsStore: f.db, Pending: sessions, Sessions: sessions, States: sessions,
+		Links: f.signer, Notify: n, Log: log}).Page
+	page := surveypage.New(surveypage.Config{Book: f.page, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
 	mux.Handle("GET /survey/{token}", page)
 	mux.Handle("POST /survey/{token}", page)
 	f.survey = f.delivered("o1")
@@ -73,12 +77,12 @@ func (f *pageFixture) delivered(openID string) int64 {
 	if _, err := f.db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		f.t.Fatal(err)
 	}
-	sv := &bot.Survey{Key: "test:" + openID, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "revisit", Severity: 3,
-		Status: bot.SurveyPending, CreatedAt: f.now}
+	sv := &survey.Survey{Key: "test:" + openID, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "revisit", Severity: 3,
+		Status: survey.StatusPending, CreatedAt: f.now}
 	if _, err := f.db.CreateSurvey(ctx, sv); err != nil {
 		f.t.Fatal(err)
 	}
-	if err := f.db.MarkSurveySent(ctx, sv.ID, bot.ViaTemplate, f.now, f.expiry, nil); err != nil {
+	if err := f.db.MarkSurveySent(ctx, sv.ID, survey.ViaTemplate, f.now, f.expiry, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return sv.ID
@@ -152,7 +156,7 @@ func TestPageAnswersOnce(t *testing.T) {
 	if resp, body = fetch(t, http.MethodPost, f.link(f.survey), full); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "您已提交过") {
 		t.Fatalf("second POST: %d\n%s", resp.StatusCode, body)
 	}
-	var answers []bot.SurveyAnswer
+	var answers []survey.Answer
 	f.db.SelectContext(context.Background(), &answers, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY question`, f.survey)
 	want := "[{attitude 1} {comment 希望早点上门} {overall 2} {solved no} {speed 较慢}]"
 	if got := fmtAnswers(answers); got != want {
@@ -163,7 +167,7 @@ func TestPageAnswersOnce(t *testing.T) {
 	}
 }
 
-func fmtAnswers(as []bot.SurveyAnswer) string {
+func fmtAnswers(as []survey.Answer) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
 		parts[i] = "{" + a.Question + " " + a.Value + "}"

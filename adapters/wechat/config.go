@@ -48,11 +48,12 @@ type Config struct {
 }
 
 // TemplateConfig is one template message configured in the account.
+// The policy file sets them under wechat.templates (adapters/policyfile).
 type TemplateConfig struct {
-	ID string // template_id
+	ID string `yaml:"id"` // template_id
 	// Fields maps a bot.TemplateMessage field name to the template keyword
 	// that shows it, e.g. "ticket" → "character_string1".
-	Fields map[string]string
+	Fields map[string]string `yaml:"fields"`
 }
 
 // withDefaults returns cfg with every unset knob at its default.

@@ -11,10 +11,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/adapters/telegram"
 	"github.com/hotline-desk/hotline/adapters/web"
 	"github.com/hotline-desk/hotline/adapters/wechat"
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -22,7 +24,7 @@ import (
 // runs it; tests and the load command build the same thing.
 type app struct {
 	mux      *web.Server
-	desk     *bot.Desk
+	desk     *desk.Desk
 	wechat   *wechat.Handler // nil when no official account is configured
 	telegram *telegram.Bot   // nil when no staff bot is configured
 }
@@ -33,10 +35,11 @@ type appOptions struct {
 	keys        store.Keys
 	replyBudget time.Duration
 	telegram    func(*telegram.Config) // adjusts the staff bot's settings (rates in tests)
-	scheduler   bot.SchedulerConfig
+	scheduler   desk.SchedulerConfig
 }
 
-func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt appOptions) (*app, error) {
+func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.Logger, opt appOptions) (*app, error) {
+	policy := settings.Policy
 	if opt.clock == nil {
 		opt.clock = time.Now
 	}
@@ -55,12 +58,12 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	})}
 	sessions := store.NewSessions(b.redis, opt.keys)
 	surveys := newSurveys(cfg, policy, b, sessions, opt)
-	deps := bot.Deps{
+	deps := desk.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
 		Sessions: sessions, Backlog: b.db, Staff: b.db, States: sessions,
-		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.deps, Log: log,
+		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.stores, Log: log,
 	}
-	wcfg := weChatConfig(cfg, policy, log, opt)
+	wcfg := weChatConfig(cfg, settings, log, opt)
 	if cfg.WeChat.Enabled() {
 		messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
 		if err != nil {
@@ -71,15 +74,15 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	if err := a.connectTelegram(cfg, b, log, opt, &deps); err != nil {
 		return nil, err
 	}
-	a.desk = bot.NewDesk(deps)
+	a.desk = desk.New(deps)
 	a.mountSurveyPage(surveys, policy, log, opt)
 	return a, a.mountWeChat(cfg, wcfg, deps.Customer, log)
 }
 
-func weChatConfig(cfg *Config, policy *bot.Policy, log *slog.Logger, opt appOptions) wechat.Config {
+func weChatConfig(cfg *Config, settings *policyfile.Settings, log *slog.Logger, opt appOptions) wechat.Config {
 	return wechat.Config{
 		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret, Token: cfg.WeChat.Token, AESKey: cfg.WeChat.AESKey,
-		APIBase: cfg.WeChat.APIBase, Templates: templates(policy), Logger: log, Now: opt.clock,
+		APIBase: cfg.WeChat.APIBase, Templates: settings.WeChatTemplates, Logger: log, Now: opt.clock,
 		ReplyBudget: opt.replyBudget,
 	}
 }
@@ -89,7 +92,7 @@ func (a *app) mountWeChat(cfg *Config, wcfg wechat.Config, out bot.CustomerMesse
 		log.Info("WeChat official account not configured: set HOTLINE_WECHAT_APP_ID, _APP_SECRET and _TOKEN to take customers' messages")
 		return nil
 	}
-	h, err := wechat.NewHandler(wcfg, a.desk, out)
+	h, err := wechat.NewHandler(wcfg, a.desk.Intake, out)
 	if err != nil {
 		return fmt.Errorf("wechat: %w", err)
 	}
@@ -104,7 +107,7 @@ const telegramConnectTries = 5
 
 // connectTelegram builds the staff bot; the desk, built after it, handles
 // its updates (the handler looks the desk up when an update comes).
-func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt appOptions, deps *bot.Deps) error {
+func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt appOptions, deps *desk.Deps) error {
 	if cfg.Telegram.Token == "" {
 		log.Info("Telegram staff bot not configured: set HOTLINE_TELEGRAM_TOKEN to ping engineers; tickets wait in the queue")
 		return nil
@@ -117,7 +120,7 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	if opt.telegram != nil {
 		opt.telegram(&tcfg)
 	}
-	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.HandleStaff(ctx, u) })
+	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.Staff.HandleStaff(ctx, u) })
 	var err error
 	for try := 1; try <= telegramConnectTries; try++ {
 		if a.telegram, err = telegram.New(tcfg, handler, b.db, log); err == nil {
@@ -136,20 +139,12 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	return nil
 }
 
-func templates(p *bot.Policy) map[string]wechat.TemplateConfig {
-	out := map[string]wechat.TemplateConfig{}
-	for kind, t := range p.WeChat.Templates {
-		out[kind] = wechat.TemplateConfig{ID: t.ID, Fields: t.Fields}
-	}
-	return out
-}
-
 // start runs the background workers until ctx ends: the scheduler on
 // every replica (claims keep each job to one of them), and the replay of
 // messages kept while a store was down.
 func (a *app) start(ctx context.Context, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { a.desk.RunScheduler(ctx) })
+	wg.Go(func() { a.desk.Engine.Run(ctx) })
 	if a.telegram != nil {
 		wg.Go(func() { logStop(log, "telegram updates", a.telegram.Run(ctx)) })
 		wg.Go(func() { logStop(log, "telegram outbox", a.telegram.RunOutbox(ctx)) })
@@ -168,7 +163,7 @@ func logStop(log *slog.Logger, what string, err error) {
 const backlogReplay = 30 * time.Second
 
 func (a *app) replay(ctx context.Context, log *slog.Logger) {
-	n, err := a.desk.ReplayBacklog(ctx)
+	n, err := a.desk.Intake.ReplayBacklog(ctx)
 	if n > 0 {
 		log.Info("replayed kept messages", slog.Int("count", n))
 	}

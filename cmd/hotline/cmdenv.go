@@ -4,14 +4,15 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/adapters/policyfile"
+	"github.com/hotline-desk/hotline/bot/policy"
 )
 
 // opened is what an operator command works with: the configuration, the
 // policy and the migrated database.
 type opened struct {
 	cfg    *Config
-	policy *bot.Policy
+	policy *policy.Policy
 	b      *backends
 	log    *slog.Logger
 }
@@ -24,9 +25,11 @@ func (o *opened) open(ctx context.Context, env *cliEnv) error {
 		return err
 	}
 	o.cfg, o.log = cfg, newLogger(env.stderr, cfg.LogLevel)
-	if o.policy, err = bot.LoadPolicy(cfg.ConfigPath, cfg.Location, o.log); err != nil {
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, o.log)
+	if err != nil {
 		return err
 	}
+	o.policy = settings.Policy
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

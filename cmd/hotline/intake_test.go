@@ -29,6 +29,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/adapters/telegram/telegramtest"
 	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 	"github.com/hotline-desk/hotline/bot"
@@ -168,12 +169,12 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 	h.openStores(opt.embedded)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	policy, err := bot.ParsePolicy([]byte(intakePolicy+opt.policy), "", shanghai, log)
+	settings, err := policyfile.Parse([]byte(intakePolicy+opt.policy), "", shanghai, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := &backends{db: h.db, redis: h.rdb}
-	if err := syncPolicy(ctx, b, policy, h.clock()); err != nil { // as serve does
+	if err := syncPolicy(ctx, b, settings.Policy, h.clock()); err != nil { // as serve does
 		t.Fatal(err)
 	}
 	cfg := &Config{Location: shanghai, WeChat: WeChatConfig{AppID: intakeAppID, AppSecret: intakeSecret,
@@ -184,7 +185,7 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 			WebhookURL: "https://hotline.example/telegram", WebhookSecret: staffWebhookSecret}
 		appOpt.telegram = fastTelegram
 	}
-	h.app, err = newApp(cfg, policy, b, log, appOpt)
+	h.app, err = newApp(cfg, settings, b, log, appOpt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -25,7 +27,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	log := newLogger(env.stdout, cfg.LogLevel)
-	policy, err := bot.LoadPolicy(cfg.ConfigPath, cfg.Location, log)
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, log)
 	if err != nil {
 		return err
 	}
@@ -40,17 +42,17 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := resolveSurvey(ctx, cfg, b.db, log); err != nil {
 		return err
 	}
-	if err := syncPolicy(ctx, b, policy, time.Now()); err != nil {
+	if err := syncPolicy(ctx, b, settings.Policy, time.Now()); err != nil {
 		return err
 	}
-	a, err := newApp(cfg, policy, b, log, appOptions{})
+	a, err := newApp(cfg, settings, b, log, appOptions{})
 	if err != nil {
 		return err
 	}
-	if err := a.desk.ScheduleRenewals(ctx); err != nil {
+	if err := a.desk.Renewals.Schedule(ctx); err != nil {
 		return fmt.Errorf("schedule renewal notices: %w", err)
 	}
-	if err := a.desk.ScheduleSurveyChecks(ctx); err != nil {
+	if err := a.desk.Surveys.Stats.ScheduleChecks(ctx); err != nil {
 		return fmt.Errorf("schedule the monthly satisfaction check: %w", err)
 	}
 	workers := a.start(ctx, log)
@@ -96,13 +98,13 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 }
 
 // syncPolicy loads the policy file's units and staff into the database.
-func syncPolicy(ctx context.Context, b *backends, policy *bot.Policy, now time.Time) error {
+func syncPolicy(ctx context.Context, b *backends, policy *policy.Policy, now time.Time) error {
 	if err := b.db.SyncUnits(ctx, policy.Units, now); err != nil {
 		return err
 	}
 	staff := make([]bot.Staff, len(policy.Staff))
 	for i, s := range policy.Staff {
-		staff[i] = bot.NewStaff(s, now)
+		staff[i] = s.Staff(now)
 	}
 	return b.db.SyncStaff(ctx, staff)
 }

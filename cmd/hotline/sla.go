@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/sla"
 )
 
@@ -211,9 +211,9 @@ func runSLACommand(_ context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	policy, err := bot.LoadPolicy(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, cfg.LogLevel))
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
-	return runSLA(args, env.stdout, policy.Plan, time.Now())
+	return runSLA(args, env.stdout, settings.Policy.Plan, time.Now())
 }

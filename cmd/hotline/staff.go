@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
 )
 
 const staffSynopsis = `staff COMMAND
@@ -111,12 +112,12 @@ func staffAdd(ctx context.Context, env *cliEnv, c *staffCmd, args []string) erro
 		return err
 	}
 	defer c.b.Close()
-	spec := bot.StaffSpec{Number: strings.TrimSpace(*number), Name: strings.TrimSpace(*name), Roles: splitList(*roles),
+	spec := policy.StaffSpec{Number: strings.TrimSpace(*number), Name: strings.TrimSpace(*name), Roles: splitList(*roles),
 		Units: splitList(*units), Hours: *hours}
 	if err := c.policy.CheckStaff(spec); err != nil {
 		return usageError{err}
 	}
-	s := bot.NewStaff(spec, time.Now())
+	s := spec.Staff(time.Now())
 	if err := c.b.db.AddStaff(ctx, &s); err != nil {
 		if errors.Is(err, bot.ErrConflict) {
 			return fmt.Errorf("--number: staff number %s is taken", spec.Number)

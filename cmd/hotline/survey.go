@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/staffdialog"
+	"github.com/hotline-desk/hotline/bot/survey"
 )
 
 const surveySynopsis = `survey COMMAND
@@ -71,7 +74,7 @@ func runRound(ctx context.Context, env *cliEnv, args []string) error {
 // policy, and a desk on them.
 type surveyCmd struct {
 	opened
-	desk *bot.Desk
+	surveys *survey.Surveys
 }
 
 func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
@@ -79,8 +82,8 @@ func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
 		return err
 	}
 	db := c.b.db
-	c.desk = bot.NewDesk(bot.Deps{Clock: time.Now, Policy: c.policy, Tickets: db, Customers: db, Units: db, Staff: db, Jobs: db,
-		Surveys: bot.SurveyDeps{Store: db, Rounds: db, Revisits: db, Stats: db}, Log: c.log})
+	c.surveys = survey.New(survey.Deps{Clock: time.Now, Policy: c.policy, Customers: db, Tickets: db, Jobs: db,
+		Store: db, RoundStore: db, RevisitStore: db, StatsStore: db, Log: c.log})
 	return nil
 }
 
@@ -105,23 +108,23 @@ func addRoundFlags(fs *flag.FlagSet, create bool) roundFlags {
 	return f
 }
 
-func (f roundFlags) spec(policy *bot.Policy) (bot.RoundSpec, error) {
+func (f roundFlags) spec(policy *policy.Policy) (survey.RoundSpec, error) {
 	if *f.period == "" {
-		return bot.RoundSpec{}, usageError{errors.New("--period is required, like --period 2026-11")}
+		return survey.RoundSpec{}, usageError{errors.New("--period is required, like --period 2026-11")}
 	}
-	from, to, err := bot.ParsePeriod(*f.period, time.Now(), policy.Location)
+	from, to, err := staffdialog.ParsePeriod(*f.period, time.Now(), policy.Location)
 	if err != nil {
-		return bot.RoundSpec{}, usageError{fmt.Errorf("--period: %w", err)}
+		return survey.RoundSpec{}, usageError{fmt.Errorf("--period: %w", err)}
 	}
-	rate, err := bot.ParseSampleRate(*f.sample)
+	rate, err := staffdialog.ParseSampleRate(*f.sample)
 	if err != nil {
-		return bot.RoundSpec{}, usageError{fmt.Errorf("--sample: %w", err)}
+		return survey.RoundSpec{}, usageError{fmt.Errorf("--sample: %w", err)}
 	}
-	sev, err := bot.ParseSeverities(*f.severity)
+	sev, err := staffdialog.ParseSeverities(*f.severity)
 	if err != nil {
-		return bot.RoundSpec{}, usageError{fmt.Errorf("--severity: %w", err)}
+		return survey.RoundSpec{}, usageError{fmt.Errorf("--severity: %w", err)}
 	}
-	spec := bot.RoundSpec{From: from, To: to, Unit: *f.unit, Engineer: *f.engineer, Severities: sev, SampleRate: rate,
+	spec := survey.RoundSpec{From: from, To: to, Unit: *f.unit, Engineer: *f.engineer, Severities: sev, SampleRate: rate,
 		Questionnaire: *f.questionnaire, Seed: rand.Int64()}
 	if f.seed != nil && *f.seed != 0 {
 		spec.Seed = *f.seed
@@ -146,7 +149,7 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 			return err
 		}
 		if !create {
-			p, err := c.desk.PreviewRound(ctx, spec)
+			p, err := c.surveys.Rounds.Preview(ctx, spec)
 			if err != nil {
 				return userFacing(err)
 			}
@@ -154,7 +157,7 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 			fmt.Fprintln(env.stdout, "\nStart it with: hotline survey round create "+strings.Join(args, " "))
 			return nil
 		}
-		r, p, err := c.desk.StartRound(ctx, spec, "cli", nil)
+		r, p, err := c.surveys.Rounds.Start(ctx, spec, "cli", nil)
 		if err != nil {
 			return userFacing(err)
 		}
@@ -174,7 +177,7 @@ func userFacing(err error) error {
 	return err
 }
 
-func printPreview(w io.Writer, spec bot.RoundSpec, p bot.RoundPreview, policy *bot.Policy) {
+func printPreview(w io.Writer, spec survey.RoundSpec, p survey.RoundPreview, policy *policy.Policy) {
 	fmt.Fprintf(w, "Selection:  %s\n", spec.Describe(policy.Location))
 	fmt.Fprintf(w, "Matching:   %d tickets of %d customers\n", p.Tickets, p.Customers)
 	fmt.Fprintf(w, "Left out:   %d replied TD, %d unfollowed, %d already asked this month (cap %d)\n", p.OptedOut, p.Unsubscribed, p.Capped, policy.Surveys.MonthlyCap)
@@ -216,7 +219,7 @@ func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 		return err
 	}
 	defer c.b.Close()
-	r, p, err := c.desk.RoundStatus(ctx, id)
+	r, p, err := c.surveys.Rounds.Status(ctx, id)
 	if errors.Is(err, bot.ErrNotFound) {
 		return fmt.Errorf("no round #%d (hotline survey round list)", id)
 	}
@@ -227,9 +230,9 @@ func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	return nil
 }
 
-func printStatus(w io.Writer, r *bot.Round, p bot.RoundProgress, policy *bot.Policy) {
+func printStatus(w io.Writer, r *survey.Round, p survey.RoundProgress, policy *policy.Policy) {
 	loc := policy.Location
-	fmt.Fprintf(w, "Round #%d  %s (%s)\n%s\ncreated %s by %s\n\n", r.ID, r.Status, bot.RoundStatusLabel(r.Status),
+	fmt.Fprintf(w, "Round #%d  %s (%s)\n%s\ncreated %s by %s\n\n", r.ID, r.Status, survey.RoundStatusLabel(r.Status),
 		r.Spec().Describe(loc), r.CreatedAt.In(loc).Format("2006-01-02 15:04"), r.CreatedBy)
 	done := p.Selected - p.Pending
 	fmt.Fprintf(w, "Sent      %s %d/%d\n", progressBar(done, p.Selected, 30), done, p.Selected)
@@ -264,7 +267,7 @@ func pct(v float64) string {
 	return strings.TrimSuffix(strconv.FormatFloat(v*100, 'f', 1, 64), ".0") + "%"
 }
 
-func satisfaction(t bot.Tally) string {
+func satisfaction(t survey.Tally) string {
 	v, ok := t.Satisfaction()
 	if !ok {
 		return "— (no answers yet)"
@@ -282,7 +285,7 @@ func roundList(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) er
 		return err
 	}
 	defer c.b.Close()
-	rounds, err := c.desk.Rounds(ctx, *limit)
+	rounds, err := c.surveys.Rounds.List(ctx, *limit)
 	if err != nil {
 		return err
 	}
@@ -312,7 +315,7 @@ func roundMove(action string) func(context.Context, *cliEnv, *surveyCmd, []strin
 			return err
 		}
 		defer c.b.Close()
-		do := map[string]func(context.Context, int64) error{"pause": c.desk.PauseRound, "resume": c.desk.ResumeRound, "close": c.desk.CloseRound}[action]
+		do := map[string]func(context.Context, int64) error{"pause": c.surveys.Rounds.Pause, "resume": c.surveys.Rounds.Resume, "close": c.surveys.Rounds.Close}[action]
 		if err := do(ctx, id); err != nil {
 			return userFacing(err)
 		}
@@ -338,7 +341,7 @@ func surveyStats(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	if err != nil {
 		return err
 	}
-	st, err := c.desk.SurveyStats(ctx, start, end)
+	st, err := c.surveys.Stats.Compute(ctx, start, end)
 	if err != nil {
 		return err
 	}
@@ -354,12 +357,12 @@ func statsPeriod(month, from, to string, loc *time.Location) (time.Time, time.Ti
 		if from == "" || to == "" {
 			return time.Time{}, time.Time{}, usageError{errors.New("--from and --to go together")}
 		}
-		a, b, err := bot.ParsePeriod(from+"~"+to, time.Now(), loc)
+		a, b, err := staffdialog.ParsePeriod(from+"~"+to, time.Now(), loc)
 		return a, b, wrapUsage("--from/--to", err)
 	case month == "":
 		month = "last-month"
 	}
-	a, b, err := bot.ParsePeriod(month, time.Now(), loc)
+	a, b, err := staffdialog.ParsePeriod(month, time.Now(), loc)
 	return a, b, wrapUsage("--month", err)
 }
 
@@ -370,7 +373,7 @@ func wrapUsage(flag string, err error) error {
 	return usageError{fmt.Errorf("%s: %w", flag, err)}
 }
 
-func printStats(w io.Writer, st *bot.Stats, policy *bot.Policy) {
+func printStats(w io.Writer, st *survey.Report, policy *policy.Policy) {
 	loc := policy.Location
 	sp := policy.Surveys
 	fmt.Fprintf(w, "Survey statistics %s – %s (by delivery date)\n", st.From.In(loc).Format(time.DateOnly), st.To.In(loc).AddDate(0, 0, -1).Format(time.DateOnly))
@@ -396,7 +399,7 @@ func printStats(w io.Writer, st *bot.Stats, policy *bot.Policy) {
 	fmt.Fprintf(w, "Rating: 好 ≥ %s, 较好 ≥ %s, 一般 below; — with fewer than %d answers (surveys.staff_rating).\n", pct(r.Good), pct(r.Fair), r.MinAnswers)
 	for _, part := range []struct {
 		title string
-		rows  []bot.Breakdown
+		rows  []survey.Breakdown
 	}{{"By unit", st.Units}, {"By severity", st.Severities}, {"By month", st.Months}} {
 		fmt.Fprintln(w, "\n"+part.title)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -41,10 +41,7 @@ func seedServed(t *testing.T, dir string, n int, resolved time.Time) {
 		if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 			t.Fatal(err)
 		}
-		ch := bot.TicketChange{Status: bot.StatusClosed, ResolvedAt: &resolved, ClosedAt: &resolved, At: resolved}
-		if _, _, err := db.ChangeTicket(ctx, tk.ID, ch, nil, nil); err != nil {
-			t.Fatal(err)
-		}
+		storetest.CloseTicket(t, db, tk.ID, resolved)
 	}
 }
 

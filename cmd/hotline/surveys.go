@@ -5,34 +5,35 @@ import (
 	"log/slog"
 
 	"github.com/hotline-desk/hotline/adapters/surveypage"
-	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
 )
 
 // appSurveys is the survey wiring: the desk's stores and pacer, and the
 // signer the page and the links share.
 type appSurveys struct {
-	deps   bot.SurveyDeps
+	stores desk.SurveyStores
 	signer *surveypage.Signer
 }
 
-func newSurveys(cfg *Config, policy *bot.Policy, b *backends, sessions *store.Sessions, opt appOptions) appSurveys {
+func newSurveys(cfg *Config, policy *policy.Policy, b *backends, sessions *store.Sessions, opt appOptions) appSurveys {
 	secret := []byte(cfg.Survey.Secret)
 	if len(secret) == 0 { // built without serve's checks (tests): links last as long as the process
 		secret = []byte(rand.Text() + rand.Text())
 	}
 	signer := surveypage.NewSigner(secret, cfg.Survey.PublicURL)
-	deps := bot.SurveyDeps{Store: b.db, Rounds: b.db, Revisits: b.db, Stats: b.db, Chat: sessions,
+	stores := desk.SurveyStores{Store: b.db, Rounds: b.db, Revisits: b.db, Stats: b.db, Pending: sessions,
 		Pacer: store.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
 	if cfg.Survey.PublicURL != "" {
-		deps.Links = signer
+		stores.Links = signer
 	}
-	return appSurveys{deps: deps, signer: signer}
+	return appSurveys{stores: stores, signer: signer}
 }
 
 // mountSurveyPage serves the survey page at /survey/{token}.
-func (a *app) mountSurveyPage(s appSurveys, policy *bot.Policy, log *slog.Logger, opt appOptions) {
-	page := surveypage.New(surveypage.Config{Book: a.desk, Signer: s.signer, Location: policy.Location, Now: opt.clock, Log: log})
+func (a *app) mountSurveyPage(s appSurveys, policy *policy.Policy, log *slog.Logger, opt appOptions) {
+	page := surveypage.New(surveypage.Config{Book: a.desk.Surveys.Page, Signer: s.signer, Location: policy.Location, Now: opt.clock, Log: log})
 	a.mux.Handle("GET /survey/{token}", page)
 	a.mux.Handle("POST /survey/{token}", page)
 }

@@ -12,7 +12,9 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
+	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -119,4 +121,22 @@ func Redis(t testing.TB) (*store.Redis, store.Keys) {
 		r.Close()
 	})
 	return r, keys
+}
+
+// CloseTicket resolves ticket id at at and closes it at the same time, as
+// a customer's confirmation does: a served ticket to count or survey.
+func CloseTicket(t testing.TB, db *store.DB, id int64, at time.Time) *bot.Ticket {
+	t.Helper()
+	moves := []bot.Transition{
+		{Action: bot.Resolve, From: []bot.Status{bot.StatusOpen, bot.StatusAcknowledged}, To: bot.StatusResolved, At: at},
+		{Action: bot.Confirm, From: []bot.Status{bot.StatusResolved}, To: bot.StatusClosed, At: at},
+	}
+	var tk *bot.Ticket
+	for _, tr := range moves {
+		var err error
+		if tk, _, err = db.Move(context.Background(), id, tr, nil, nil); err != nil {
+			t.Fatalf("%s ticket %d: %v", tr.Action, id, err)
+		}
+	}
+	return tk
 }

@@ -1,0 +1,126 @@
+package policyfile_test
+
+import (
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hotline-desk/hotline/adapters/policyfile"
+	"github.com/hotline-desk/hotline/bot/policy"
+)
+
+var shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// parse reads a policy file's content and returns its policy.
+func parse(t *testing.T, data []byte, base string) *policy.Policy {
+	t.Helper()
+	s, err := policyfile.Parse(data, base, shanghai, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Policy
+}
+
+func TestPolicyDefaults(t *testing.T) {
+	p := parse(t, nil, "")
+	for _, name := range []string{"7x24", "7x12", "5x9"} {
+		if _, err := p.Plan(name); err != nil {
+			t.Errorf("plan %s: %v", name, err)
+		}
+	}
+	if _, err := p.Plan("gold"); err == nil || !strings.Contains(err.Error(), "5x9, 7x12, 7x24") {
+		t.Errorf("unknown plan error = %v", err)
+	}
+}
+
+// A unit is found by name as the database finds it: spaces, case and
+// full-width letters aside.
+func TestPolicyUnit(t *testing.T) {
+	p := parse(t, []byte("units:\n  - name: ACME Ltd\n    plan: 7x24\n  - name: 市中心医院\n"), "")
+	for name, plan := range map[string]string{"ａｃｍｅ ltd": "7x24", " 市中心 医院": "7x12", "nobody": ""} {
+		u, ok := p.Unit(name)
+		if ok != (plan != "") || u.Plan != plan {
+			t.Errorf("Unit(%q) = %+v, %v; want plan %q", name, u, ok, plan)
+		}
+	}
+}
+
+func TestPolicyExampleFile(t *testing.T) {
+	data, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, err := policyfile.Parse(data, "../../config.example.yaml", shanghai, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := settings.Policy
+	gold, err := p.Plan("gold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A fatal fault on gold runs on 7×24: reported Saturday night, due one hour later.
+	sat := time.Date(2026, 3, 7, 22, 0, 0, 0, shanghai)
+	sev1, err := gold.Targets(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sev1.Calendar.AddBusiness(sat, time.Hour); !got.Equal(sat.Add(time.Hour)) {
+		t.Errorf("fatal response due %v, want %v", got, sat.Add(time.Hour))
+	}
+	if len(p.Units) != 1 || p.Units[0].Plan != "gold" || p.Units[0].ServiceEnd.String() != "2026-12-31" {
+		t.Errorf("units = %+v", p.Units)
+	}
+	if len(p.Staff) != 2 || p.Staff[0].Number != "007" || p.Staff[1].TelegramUserID != 100001 {
+		t.Errorf("staff = %+v", p.Staff)
+	}
+	if settings.WeChatTemplates["ticket"].Fields["status"] != "phrase2" {
+		t.Errorf("templates = %+v", settings.WeChatTemplates)
+	}
+	if p.Calendars["weekdays-long"] == nil {
+		t.Error("custom calendar missing")
+	}
+}
+
+func TestPolicyErrors(t *testing.T) {
+	cases := []struct{ name, yaml, want string }{
+		{"unknown top key", "escalate: []", "field escalate is not a known key"},
+		{"unknown unit key", "units:\n  - name: A\n    plna: 5x9", "field plna is not a known key"},
+		{"unknown plan", "units:\n  - name: A\n    plan: gold", "units[0].plan: no plan \"gold\""},
+		{"bad date", "units:\n  - name: A\n    service_end: 2026-13-01", "units[0].service_end"},
+		{"bad target", "plans:\n  - name: p\n    calendar: 5x9\n    targets:\n      2: {response: 4x}", "plans[0].targets.2.response"},
+		{"severity 6", "plans:\n  - name: p\n    calendar: 5x9\n    targets:\n      6: {response: 4h}", "plans[0].targets.6: severity must be 1 to 5"},
+		{"unknown calendar", "plans:\n  - name: p\n    calendar: 6x6", "plans[0].calendar: no calendar \"6x6\""},
+		{"bad role", "staff:\n  - {number: \"1\", name: A, roles: [boss]}", "staff[0].roles[0]: \"boss\" is not a role"},
+		{"duplicate staff", "staff:\n  - {number: \"1\", name: A, roles: [lead]}\n  - {number: \"1\", name: B, roles: [lead]}", "staff[1].number"},
+		{"bad hours", "calendars:\n  - name: c\n    hours: {mon: [\"18:00-08:00\"]}", "calendars[0].hours.mon"},
+		{"bad day", "calendars:\n  - name: c\n    hours: {moon: [\"08:00-12:00\"]}", "hours.moon"},
+		{"bad zone", "timezone: Mars/Base", "timezone: unknown zone"},
+		{"missing off", "holidays:\n  days:\n    - {date: 2027-01-01}", "holidays.days[0].off: required"},
+		{"wrong type", "units: 5", "wrong type"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := policyfile.Parse([]byte(c.yaml), "", shanghai, quiet())
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "HOTLINE_CONFIG: ") {
+				t.Fatalf("error %q, want one line containing %q", msg, c.want)
+			}
+		})
+	}
+}

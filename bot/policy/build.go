@@ -1,0 +1,126 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot/sla"
+)
+
+// Default is the policy without a file: the built-in calendars and plans.
+func Default(opt Options) (*Policy, error) { return Build(File{}, opt) }
+
+// Build checks f and builds the policy. An error is one line naming the
+// field, like "units[0].plan: no plan \"gold\"".
+func Build(f File, opt Options) (*Policy, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	b := &builder{file: &f, opt: opt, p: &Policy{}}
+	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.surveys}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return b.p, nil
+}
+
+type builder struct {
+	file *File
+	opt  Options
+	p    *Policy
+	cn   []sla.Day // China's schedule, shipped plus the file's additions
+	cnY  []int
+}
+
+// fieldRe matches a message that starts with a field path ("plan: …",
+// "roles[0]: …", "targets.2.response: …").
+var fieldRe = regexp.MustCompile(`^[a-z_]+(\[\d+\]|\.[a-z_0-9]+)*:`)
+
+// at puts a field path in front of err: "units[0]" + "plan: …" reads
+// "units[0].plan: …"; any other message is joined with a colon.
+func at(path string, err error) error {
+	if fieldRe.MatchString(err.Error()) {
+		return fmt.Errorf("%s.%w", path, err)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+func (b *builder) zone() error {
+	b.p.Location = b.opt.Location
+	if b.file.Timezone == "" {
+		return nil
+	}
+	loc, err := time.LoadLocation(b.file.Timezone)
+	if err != nil {
+		return fmt.Errorf("timezone: unknown zone %q", b.file.Timezone)
+	}
+	b.p.Location = loc
+	return nil
+}
+
+func (b *builder) holidays() error {
+	b.cn, b.cnY = sla.ChinaHolidays()
+	for i, name := range b.file.Holidays.Files {
+		year, days, err := b.holidayFile(name)
+		if err != nil {
+			return at(fmt.Sprintf("holidays.files[%d]", i), err)
+		}
+		b.cn = append(b.cn, days...)
+		b.cnY = append(b.cnY, year)
+	}
+	days, years, err := parseDays("holidays.days", b.file.Holidays.Days)
+	if err != nil {
+		return err
+	}
+	b.cn = append(b.cn, days...)
+	b.cnY = append(b.cnY, years...)
+	return nil
+}
+
+func (b *builder) holidayFile(name string) (int, []sla.Day, error) {
+	if b.opt.ReadFile == nil {
+		return 0, nil, errors.New("holiday files cannot be read here")
+	}
+	data, err := b.opt.ReadFile(name)
+	if err != nil {
+		return 0, nil, err
+	}
+	return sla.ParseHolidayCN(bytes.NewReader(data))
+}
+
+func parseDays(field string, in []DayFile) ([]sla.Day, []int, error) {
+	var days []sla.Day
+	seen := map[int]bool{}
+	var years []int
+	for i, d := range in {
+		date, err := sla.ParseDate(d.Date)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s[%d].date: %w", field, i, err)
+		}
+		if d.Off == nil {
+			return nil, nil, fmt.Errorf("%s[%d].off: required (true for a day off, false for a make-up working day)", field, i)
+		}
+		days = append(days, sla.Day{Date: date, Name: d.Name, Off: *d.Off})
+		if !seen[date.Year] {
+			seen[date.Year] = true
+			years = append(years, date.Year)
+		}
+	}
+	return days, years, nil
+}
+
+// missingYear logs a year with no holiday data; each calendar calls it at
+// most once per year.
+func (b *builder) missingYear() func(string, int) {
+	log := b.opt.Log
+	return func(cal string, year int) {
+		log.Warn("no holiday data for this year: counting by the weekly pattern; add the year under holidays in the policy file",
+			slog.String("calendar", cal), slog.Int("year", year))
+	}
+}

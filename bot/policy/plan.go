@@ -1,0 +1,204 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/sla"
+)
+
+func (b *builder) plans() error {
+	b.p.Plans = map[string]*sla.Plan{}
+	b.p.Escalation = map[string][]string{}
+	for _, name := range builtinCalendars {
+		plan, err := sla.NewPlan(sla.PlanSpec{Name: name, Calendar: b.p.Calendars[name], Targets: sla.DefaultTargets()})
+		if err != nil {
+			return err
+		}
+		b.p.Plans[name] = plan
+		b.p.Escalation[name] = DefaultEscalation
+	}
+	for i, pl := range b.file.Plans {
+		if err := b.plan(pl); err != nil {
+			return at(fmt.Sprintf("plans[%d]", i), err)
+		}
+	}
+	return nil
+}
+
+func (b *builder) plan(pl PlanFile) error {
+	if pl.Name == "" {
+		return errors.New("name: required")
+	}
+	if _, dup := b.p.Plans[pl.Name]; dup {
+		return fmt.Errorf("name: %q is defined twice (7x24, 7x12 and 5x9 are built in)", pl.Name)
+	}
+	cal, err := b.calendarNamed("calendar", pl.Calendar)
+	if err != nil {
+		return err
+	}
+	spec := sla.PlanSpec{Name: pl.Name, Calendar: cal, Targets: sla.DefaultTargets(), Reminders: pl.Reminders, QuietExempt: pl.QuietExempt}
+	for sev, t := range pl.Targets {
+		if sev < 1 || sev > sla.Severities {
+			return fmt.Errorf("targets.%d: severity must be 1 to 5", sev)
+		}
+		if spec.Targets[sev-1], err = b.targets(t); err != nil {
+			return at(fmt.Sprintf("targets.%d", sev), err)
+		}
+	}
+	plan, err := sla.NewPlan(spec)
+	if err != nil {
+		return err
+	}
+	for j, role := range pl.Escalation {
+		if !knownRoles[role] {
+			return fmt.Errorf("escalation[%d]: %q is not a role (engineer, lead, manager, quality)", j, role)
+		}
+	}
+	b.p.Plans[pl.Name] = plan
+	b.p.Escalation[pl.Name] = DefaultEscalation
+	if pl.Escalation != nil {
+		b.p.Escalation[pl.Name] = pl.Escalation
+	}
+	return nil
+}
+
+func (b *builder) targets(t TargetsFile) (sla.SeverityTargets, error) {
+	var out sla.SeverityTargets
+	var err error
+	if out.Response, err = sla.ParseTarget(t.Response); err != nil {
+		return out, fmt.Errorf("response: %w", err)
+	}
+	if !out.Response.IsSet() {
+		return out, errors.New("response: required")
+	}
+	if out.Resolution, err = sla.ParseTarget(t.Resolution); err != nil {
+		return out, fmt.Errorf("resolution: %w", err)
+	}
+	if t.Calendar != "" {
+		if out.Calendar, err = b.calendarNamed("calendar", t.Calendar); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (b *builder) calendarNamed(field, name string) (*sla.Calendar, error) {
+	if name == "" {
+		return nil, fmt.Errorf("%s: required (7x24, 7x12, 5x9 or one under calendars)", field)
+	}
+	cal, ok := b.p.Calendars[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: no calendar %q (7x24, 7x12, 5x9 or one under calendars)", field, name)
+	}
+	return cal, nil
+}
+
+func (b *builder) units() error {
+	seen := map[string]bool{}
+	for i, u := range b.file.Units {
+		unit, err := b.unit(u)
+		if err != nil {
+			return at(fmt.Sprintf("units[%d]", i), err)
+		}
+		if seen[unit.Name] {
+			return fmt.Errorf("units[%d].name: %q is listed twice", i, unit.Name)
+		}
+		seen[unit.Name] = true
+		b.p.Units = append(b.p.Units, unit)
+	}
+	return nil
+}
+
+func (b *builder) unit(u UnitFile) (bot.Unit, error) {
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		return bot.Unit{}, errors.New("name: required")
+	}
+	plan := u.Plan
+	if plan == "" {
+		plan = sla.DefaultPlan
+	}
+	if _, ok := b.p.Plans[plan]; !ok {
+		return bot.Unit{}, fmt.Errorf("plan: no plan %q (7x24, 7x12, 5x9 or one under plans)", plan)
+	}
+	out := bot.Unit{Name: name, Plan: plan}
+	var err error
+	if out.ServiceStart, err = optionalDate("service_start", u.ServiceStart); err != nil {
+		return bot.Unit{}, err
+	}
+	if out.ServiceEnd, err = optionalDate("service_end", u.ServiceEnd); err != nil {
+		return bot.Unit{}, err
+	}
+	if out.ServiceStart != nil && out.ServiceEnd != nil && out.ServiceEnd.Before(*out.ServiceStart) {
+		return bot.Unit{}, errors.New("service_end: before service_start")
+	}
+	return out, nil
+}
+
+func optionalDate(field, s string) (*sla.Date, error) {
+	if s == "" {
+		return nil, nil
+	}
+	d, err := sla.ParseDate(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", field, err)
+	}
+	return &d, nil
+}
+
+func (b *builder) staff() error {
+	numbers := map[string]bool{}
+	for i, s := range b.file.Staff {
+		spec, err := b.staffMember(s)
+		if err != nil {
+			return at(fmt.Sprintf("staff[%d]", i), err)
+		}
+		if numbers[spec.Number] {
+			return fmt.Errorf("staff[%d].number: %q is listed twice", i, spec.Number)
+		}
+		numbers[spec.Number] = true
+		b.p.Staff = append(b.p.Staff, spec)
+	}
+	return nil
+}
+
+func (b *builder) staffMember(s StaffFile) (StaffSpec, error) {
+	if strings.TrimSpace(s.Number) == "" {
+		return StaffSpec{}, errors.New(`number: required (the staff number, 工号, quoted like "007")`)
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		return StaffSpec{}, errors.New("name: required")
+	}
+	if len(s.Roles) == 0 {
+		return StaffSpec{}, errors.New("roles: at least one of engineer, lead, manager, quality")
+	}
+	for j, r := range s.Roles {
+		if !knownRoles[r] {
+			return StaffSpec{}, fmt.Errorf("roles[%d]: %q is not a role (engineer, lead, manager, quality)", j, r)
+		}
+	}
+	if s.Hours != "" {
+		if _, ok := b.p.Calendars[s.Hours]; !ok {
+			return StaffSpec{}, fmt.Errorf("hours: no calendar %q", s.Hours)
+		}
+	}
+	for j, u := range s.Units {
+		if !b.hasUnit(u) {
+			return StaffSpec{}, fmt.Errorf("units[%d]: %q is not under units", j, u)
+		}
+	}
+	return StaffSpec{Number: strings.TrimSpace(s.Number), Name: strings.TrimSpace(s.Name), Roles: s.Roles,
+		TelegramUserID: s.TelegramUserID, Units: s.Units, Hours: s.Hours}, nil
+}
+
+func (b *builder) hasUnit(name string) bool {
+	for _, u := range b.p.Units {
+		if u.Name == strings.TrimSpace(name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,116 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/sla"
+)
+
+// Report is what a new ticket is opened from: the customer's report, as a
+// confirmed draft gives it.
+type Report struct {
+	Channel, OpenID string // the customer
+	Key             string // the opening message's dedupe key: a retry finds its ticket
+	Unit            string
+	Name, Phone     string
+	Room            string
+	Description     string
+	Severity        int
+	At              time.Time
+	// Events gives the ticket's first events, the ticket built (its paid
+	// service known); the assignment's follow them.
+	Events func(t *bot.Ticket) []bot.Event
+}
+
+// Opened is a ticket just opened, or found opened by an earlier try.
+type Opened struct {
+	Ticket  *bot.Ticket
+	Clock   sla.Clock // its SLA clock, for the promise
+	Created bool      // false: a retry found the ticket of an earlier try
+}
+
+// Open turns a report into a ticket with its committed times, in one
+// transaction with the customer's details, its first events, its assignee
+// and its deadline jobs. Staff hear of it after the commit.
+func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
+	t, clock, err := l.newTicket(ctx, r)
+	if err != nil {
+		return Opened{}, err
+	}
+	a := l.assignNew(ctx, t, r.At)
+	events := append(r.Events(t), a.events()...)
+	now := r.At
+	c := &bot.Customer{Channel: r.Channel, OpenID: r.OpenID, UnitName: r.Unit, Name: r.Name, Phone: r.Phone,
+		Room: r.Room, Subscribed: true, LastSeenAt: &now, UpdatedAt: now}
+	jobs := func(t *bot.Ticket) ([]bot.Job, error) { return DeadlineJobs(t, clock, now) }
+	created, err := l.tickets.OpenTicket(ctx, bot.Opening{Customer: c, Ticket: t, Events: events, Jobs: jobs})
+	if err != nil {
+		return Opened{}, fmt.Errorf("open ticket: %w", err)
+	}
+	if created {
+		l.log.Info("ticket opened", slog.Int64("ticket", t.ID), slog.Int("severity", t.Severity), slog.String("plan", t.Plan))
+		l.announce(ctx, t, a, now)
+	}
+	return Opened{Ticket: t, Clock: clock, Created: created}, nil
+}
+
+// newTicket builds the ticket on the plan of the customer's unit; an
+// unknown unit is served on the default plan.
+func (l *Lifecycle) newTicket(ctx context.Context, r Report) (*bot.Ticket, sla.Clock, error) {
+	planName, paid, err := l.UnitPlan(ctx, r.Unit, r.At)
+	if err != nil {
+		return nil, sla.Clock{}, err
+	}
+	plan, err := l.policy.Plan(planName)
+	if err != nil {
+		return nil, sla.Clock{}, fmt.Errorf("unit %q: %w", r.Unit, err)
+	}
+	clock, err := sla.NewClock(plan, r.Severity, r.At)
+	if err != nil {
+		return nil, sla.Clock{}, err
+	}
+	due, err := clock.Deadlines(r.At)
+	if err != nil {
+		return nil, sla.Clock{}, err
+	}
+	t := &bot.Ticket{OpenedBy: r.Key, Channel: r.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
+		Room: r.Room, Description: r.Description, Severity: r.Severity, Status: bot.StatusOpen, Plan: planName,
+		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: r.At}
+	if !due.Resolution.IsZero() {
+		t.ResolutionDue = &due.Resolution
+	}
+	return t, clock, nil
+}
+
+// UnitPlan finds the plan of a unit and whether a report at now falls
+// outside its free service period (paid service). The policy's units are
+// the database's (serve syncs them at start, and nothing else writes
+// units), so they are read from memory; the database is asked only for a
+// name the policy lacks, which an earlier policy file may have listed.
+func (l *Lifecycle) UnitPlan(ctx context.Context, unit string, now time.Time) (plan string, paid bool, err error) {
+	u, ok := l.policy.Unit(unit)
+	if !ok {
+		found, err := l.units.Unit(ctx, unit)
+		if errors.Is(err, bot.ErrNotFound) {
+			return sla.DefaultPlan, false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("find unit: %w", err)
+		}
+		u = *found
+	}
+	if u.ServiceEnd == nil {
+		return u.Plan, false, nil
+	}
+	start := sla.Date{Year: 1, Month: 1, Day: 1}
+	if u.ServiceStart != nil {
+		start = *u.ServiceStart
+	}
+	st := sla.PeriodStatus(start, *u.ServiceEnd, now, l.policy.Location)
+	return u.Plan, st == sla.Outside, nil
+}

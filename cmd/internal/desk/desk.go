@@ -1,0 +1,146 @@
+// Package desk assembles Hotline's desk from its rooms (bot/...) and wires
+// them through their registrations: the survey room's chat answers into
+// the intake, its commands, buttons and dialogues into the staff desk, its
+// jobs into the scheduler, and the survey that follows a closed ticket
+// into the lifecycle. It holds no logic of its own. cmd/hotline builds it
+// on the real stores and channels; the scenario tests beside it build it
+// on real stores and fake channels.
+package desk
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/engine"
+	"github.com/hotline-desk/hotline/bot/intake"
+	"github.com/hotline-desk/hotline/bot/notify"
+	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/staffdesk"
+	"github.com/hotline-desk/hotline/bot/staffdialog"
+	"github.com/hotline-desk/hotline/bot/survey"
+	"github.com/hotline-desk/hotline/bot/ticket"
+)
+
+// Desk is the desk assembled: its rooms.
+type Desk struct {
+	Notify    *notify.Notifier
+	Lifecycle *ticket.Lifecycle
+	Intake    *intake.Desk
+	Staff     *staffdesk.Desk
+	Engine    *engine.Scheduler
+	Renewals  *engine.Renewals
+	Surveys   *survey.Surveys // nil when surveys are off
+}
+
+// JobStore is what the scheduler and the rooms need of the job table.
+type JobStore interface {
+	engine.JobStore
+	engine.Closer
+	bot.JobAdder
+}
+
+// SchedulerConfig tunes the scheduler and the deadline work.
+type SchedulerConfig struct {
+	engine.Config
+	Escalation time.Duration // between escalation steps
+	AutoClose  int           // working days a resolved ticket waits for the customer's confirmation
+}
+
+// DefaultSchedulerConfig is what serve uses.
+var DefaultSchedulerConfig = SchedulerConfig{Config: engine.DefaultConfig, Escalation: time.Hour, AutoClose: 3}
+
+// SurveyStores are the survey room's stores and helpers.
+type SurveyStores struct {
+	Store    survey.Store
+	Rounds   survey.RoundStore
+	Revisits survey.RevisitStore
+	Stats    survey.StatsStore
+	Pending  survey.PendingStore
+	Links    survey.Linker // nil: no survey page
+	Pacer    survey.Pacer  // nil: no pacing
+}
+
+// Deps are the stores and channels the desk runs on.
+type Deps struct {
+	Clock     bot.Clock
+	Policy    *policy.Policy
+	Tickets   bot.TicketStore
+	Customers bot.CustomerStore
+	Units     bot.UnitStore
+	Sessions  interface {
+		intake.SessionStore
+		survey.Sessions
+	}
+	Backlog intake.Backlog
+	Staff   bot.StaffStore
+	States  staffdesk.StateStore
+	// StaffChat and Answerer are the staff's chat (Telegram); nil when none
+	// is configured: tickets then wait in the queue unannounced.
+	StaffChat bot.StaffSender
+	Answerer  bot.CallbackAnswerer
+	// Customer pushes notices to customers (WeChat); nil when none.
+	Customer  bot.CustomerMessenger
+	Jobs      JobStore
+	Scheduler SchedulerConfig // zero: DefaultSchedulerConfig
+	Metrics   bot.Metrics     // nil: none
+	Surveys   SurveyStores    // Surveys.Store nil: no surveys
+	Log       *slog.Logger
+}
+
+// New assembles the desk.
+func New(d Deps) *Desk {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Scheduler == (SchedulerConfig{}) {
+		d.Scheduler = DefaultSchedulerConfig
+	}
+	n := notify.New(notify.Deps{Clock: d.Clock, Policy: d.Policy, Staff: d.Staff, Customers: d.Customers, Tickets: d.Tickets,
+		StaffChat: d.StaffChat, Answerer: d.Answerer, Customer: d.Customer, Log: d.Log})
+	lc := ticket.New(ticket.Deps{Clock: d.Clock, Policy: d.Policy, Tickets: d.Tickets, Units: d.Units, Staff: d.Staff,
+		Notify: n, Log: d.Log, AutoClose: d.Scheduler.AutoClose})
+	desk := &Desk{Notify: n, Lifecycle: lc,
+		Intake: intake.New(intake.Deps{Clock: d.Clock, Policy: d.Policy, Sessions: d.Sessions, Backlog: d.Backlog,
+			Customers: d.Customers, Tickets: d.Tickets, Lifecycle: lc, Notify: n, Metrics: d.Metrics, Log: d.Log}),
+		Staff: staffdesk.New(staffdesk.Deps{Clock: d.Clock, Policy: d.Policy, Staff: d.Staff, Tickets: d.Tickets,
+			States: d.States, Lifecycle: lc, Notify: n, Log: d.Log}),
+		Engine: engine.New(engine.Deps{Config: d.Scheduler.Config, Clock: d.Clock, Jobs: d.Jobs, Staff: d.Staff,
+			Metrics: d.Metrics, Log: d.Log}),
+		Renewals: engine.NewRenewals(d.Clock, d.Policy, d.Units, d.Customers, d.Jobs, n),
+	}
+	engine.NewDeadlines(engine.DeadlineDeps{Policy: d.Policy, Tickets: d.Tickets, Closer: d.Jobs, Notify: n,
+		Metrics: d.Metrics, Log: d.Log, Escalation: d.Scheduler.Escalation, AutoClose: lc.AutoCloseDays()}).Register(desk.Engine)
+	desk.Engine.Handle(bot.JobRenewal, engine.Plain(desk.Renewals.Notice))
+	if d.Surveys.Store != nil {
+		desk.Surveys = newSurveys(d, n)
+		desk.plugSurveys()
+	}
+	return desk
+}
+
+// newSurveys builds the survey room.
+func newSurveys(d Deps, n *notify.Notifier) *survey.Surveys {
+	s := d.Surveys
+	return survey.New(survey.Deps{Clock: d.Clock, Policy: d.Policy, Customers: d.Customers, Tickets: d.Tickets, Jobs: d.Jobs,
+		Store: s.Store, RoundStore: s.Rounds, RevisitStore: s.Revisits, StatsStore: s.Stats, Pending: s.Pending,
+		Sessions: d.Sessions, States: d.States, Links: s.Links, Pacer: s.Pacer, Notify: n, Log: d.Log})
+}
+
+// plugSurveys registers the survey room with the other rooms.
+func (desk *Desk) plugSurveys() {
+	s := desk.Surveys
+	desk.Intake.Take(s.Chat)
+	desk.Lifecycle.Follow(s.Sender.FollowUp)
+	desk.Staff.Command("/round", survey.RoundHelp, s.Rounds.Command)
+	desk.Staff.Command("/revisits", survey.RevisitsHelp, s.Revisits.List)
+	desk.Staff.Press(survey.RevisitAction, s.Revisits.Press)
+	desk.Staff.Press(staffdialog.RoundAction, s.Rounds.Press)
+	desk.Staff.Dialogue(staffdialog.AwaitRevisit, s.Revisits.Result)
+	desk.Staff.Dialogue(staffdialog.AwaitRound, s.Rounds.Dialogue)
+	desk.Engine.Handle(survey.JobSend, engine.Plain(s.Sender.TicketSurvey))
+	desk.Engine.Handle(survey.JobRemind, engine.Plain(s.Sender.Remind))
+	desk.Engine.Handle(survey.JobExpire, engine.Plain(s.Sender.Expire))
+	desk.Engine.Handle(survey.JobRoundSend, engine.Plain(s.Rounds.Send))
+	desk.Engine.Handle(survey.JobMonthlyCheck, engine.Plain(s.Stats.MonthlyCheck))
+}

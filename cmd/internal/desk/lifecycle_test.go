@@ -1,0 +1,181 @@
+package desk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hotline-desk/hotline/bot"
+)
+
+func (f *fixture) press(tgUser int64, data string) {
+	f.t.Helper()
+	u := bot.StaffUpdate{UserID: tgUser, ChatID: tgUser, Callback: &bot.Callback{ID: "cb", Data: data}}
+	if err := f.desk.Staff.HandleStaff(context.Background(), u); err != nil {
+		f.t.Fatalf("press %s: %v", data, err)
+	}
+}
+
+func (f *fixture) staffText(tgUser int64, text string) {
+	f.t.Helper()
+	if err := f.desk.Staff.HandleStaff(context.Background(), bot.StaffUpdate{UserID: tgUser, ChatID: tgUser, Text: text}); err != nil {
+		f.t.Fatalf("staff says %q: %v", text, err)
+	}
+}
+
+func (f *fixture) ticket(id int64) *bot.Ticket {
+	f.t.Helper()
+	t, err := f.db.Ticket(context.Background(), id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return t
+}
+
+// telegramOf is the Telegram id addStaff gives a staff number.
+func telegramOf(number string) int64 {
+	return int64(1000 + len(number)*100 + int(number[len(number)-1]))
+}
+
+func TestLifecycleAckResolveConfirm(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	stranger := int64(424242)
+	f.report("打印机不能用", "某单位")
+	eng := telegramOf("001")
+
+	f.press(stranger, "ack:1")
+	if tk := f.ticket(1); tk.Status != bot.StatusOpen {
+		t.Fatalf("a stranger's press changed the ticket: %s", tk.Status)
+	}
+	f.now = f.now.Add(10 * time.Minute)
+	f.press(eng, "ack:1")
+	f.press(eng, "ack:1") // a double press changes nothing more
+	tk := f.ticket(1)
+	if tk.Status != bot.StatusAcknowledged || tk.RespondedAt == nil || !tk.RespondedAt.Equal(f.now) {
+		t.Fatalf("after 接单: %+v", tk)
+	}
+	if n := f.count(`SELECT count(*) FROM ticket_events WHERE kind = 'acknowledged'`); n != 1 {
+		t.Fatalf("acknowledged events = %d", n)
+	}
+	f.press(eng, "res:1")
+	f.staffText(eng, "更换了打印机驱动")
+	f.press(eng, "how:1:remote")
+	tk = f.ticket(1)
+	if tk.Status != bot.StatusResolved || tk.Resolution != "更换了打印机驱动" || tk.Handling != "remote" {
+		t.Fatalf("after 已解决: %+v", tk)
+	}
+	if got := f.say("1"); !strings.Contains(got, "已关闭") {
+		t.Fatalf("customer confirmation answered %q", got)
+	}
+	if tk = f.ticket(1); tk.Status != bot.StatusClosed || tk.ClosedAt == nil {
+		t.Fatalf("after the customer confirmed: %+v", tk)
+	}
+}
+
+func TestCustomerSaysNotSolvedReopens(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.report("打印机不能用", "某单位")
+	eng := telegramOf("001")
+	f.press(eng, "res:1")
+	f.staffText(eng, "重启了服务")
+	f.press(eng, "how:1:phone")
+	if got := f.say("未解决"); !strings.Contains(got, "重新打开") {
+		t.Fatalf("reply %q", got)
+	}
+	if tk := f.ticket(1); tk.Status != bot.StatusAcknowledged || tk.ResolvedAt != nil {
+		t.Fatalf("after 未解决: %+v", tk)
+	}
+}
+
+// An unanswered resolution closes itself after 3 working days, on time.
+func TestUnansweredResolutionClosesItself(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.report("打印机不能用", "某单位") // 7x12: every day a working day, closing 20:00
+	eng := telegramOf("001")
+	f.press(eng, "res:1")
+	f.staffText(eng, "已修复")
+	f.press(eng, "how:1:onsite")
+	resolved := f.now // Monday 09:00
+	closeAt := time.Date(2026, 3, 5, 20, 0, 0, 0, shanghai)
+	f.advance(closeAt.Add(-time.Minute))
+	if tk := f.ticket(1); tk.Status != bot.StatusResolved {
+		t.Fatalf("closed early: %+v", tk)
+	}
+	f.advance(closeAt)
+	tk := f.ticket(1)
+	if tk.Status != bot.StatusClosed || !tk.ClosedAt.Equal(closeAt) {
+		t.Fatalf("3 working days after %v: %+v", resolved, tk)
+	}
+	if got := f.events("auto_closed"); len(got) != 1 {
+		t.Fatalf("auto_closed events %v", got)
+	}
+}
+
+// A complaint goes to the manager at once, and the customer is told who.
+func TestComplaintEscalatesAtOnce(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.addStaff("009", "manager", "", "")
+	f.report("打印机不能用", "某单位")
+	got := f.say("投诉 两天了还没人联系我")
+	if !strings.Contains(got, "总经理室 工009（工号 009）") {
+		t.Fatalf("reply %q", got)
+	}
+	if ev := f.events("escalated"); len(ev) != 1 || !strings.Contains(ev[0], "工009") {
+		t.Fatalf("escalated events %v", ev)
+	}
+}
+
+func TestStaffLinkWithInvite(t *testing.T) {
+	f := newFixture(t)
+	s := bot.Staff{Number: "010", Name: "赵工", RolesText: "engineer", Active: true, CreatedAt: f.now, UpdatedAt: f.now}
+	if err := f.db.AddStaff(context.Background(), &s); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.CreateInvite(context.Background(), s.ID, bot.InviteHash("CODE123"), f.now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	f.staffText(777, "/start WRONG")
+	f.staffText(777, "/start CODE123")
+	f.staffText(888, "/start CODE123") // used once only
+	got, err := f.db.StaffByTelegram(context.Background(), 777)
+	if err != nil || got.Number != "010" {
+		t.Fatalf("linked staff = %+v, %v", got, err)
+	}
+	if _, err := f.db.StaffByTelegram(context.Background(), 888); err == nil {
+		t.Fatal("a used code linked a second account")
+	}
+}
+
+// Waiting for the customer pauses the clock over the weekend; the answer
+// resumes it and moves the deadline by the paused business time.
+func TestWaitingForCustomerPausesClock(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.now = time.Date(2026, 3, 6, 10, 0, 0, 0, shanghai) // Friday
+	f.report("报表导不出来", "市中心医院")                          // 5x9; resolution due Wednesday 18:00
+	eng := telegramOf("001")
+	f.press(eng, "ack:1")
+	f.now = time.Date(2026, 3, 6, 11, 0, 0, 0, shanghai)
+	f.press(eng, "wait:1")
+	f.staffText(eng, "请提供报错截图")
+	if tk := f.ticket(1); tk.Status != bot.StatusWaiting || tk.PausedSince == nil {
+		t.Fatalf("after 等待客户: %+v", tk)
+	}
+	f.now = time.Date(2026, 3, 9, 10, 0, 0, 0, shanghai) // Monday
+	f.say("截图已经发了，是导出按钮报错")
+	tk := f.ticket(1)
+	// Paused: Fri 11–12 and 13–18 (6 h), Mon 08–10 (2 h) = 8 business hours.
+	want := time.Date(2026, 3, 12, 17, 0, 0, 0, shanghai)
+	if tk.Status != bot.StatusAcknowledged || tk.PausedSince != nil || !tk.ResolutionDue.Equal(want) {
+		t.Fatalf("after the answer: status %s, paused since %v, resolution due %v (want %v)", tk.Status, tk.PausedSince, tk.ResolutionDue.In(shanghai), want)
+	}
+	var n int
+	if err := f.db.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE kind = 'breach' AND payload = 'resolution' AND done_at IS NULL AND due_at = $1`, want.UTC()); err != nil || n != 1 {
+		t.Fatalf("breach job at the moved deadline: %d, %v", n, err)
+	}
+}
