@@ -149,11 +149,9 @@ func recordMessage(ctx context.Context, tx *sqlx.Tx, it OutboxItem, messageID in
 // Retry gives item id back for another try at dueAt, counting a failed
 // attempt and keeping its error for the operator.
 func (db *DB) Retry(ctx context.Context, id int64, dueAt time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox
-		SET due_at = $2, last_error = $3, attempts = attempts + 1, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(dueAt), errText)
+	err := db.settlePending(ctx, id, `due_at = $2, last_error = $3, attempts = attempts + 1`, utc(dueAt), errText)
 	if err != nil {
-		return fmt.Errorf("retry outbox item: %w", mapError(err))
+		return fmt.Errorf("retry outbox item: %w", err)
 	}
 	return nil
 }
@@ -161,10 +159,8 @@ func (db *DB) Retry(ctx context.Context, id int64, dueAt time.Time, errText stri
 // Postpone gives item id back untried, due at dueAt: the worker could not
 // try it in time (pacing, shutdown), which is no failure of the item.
 func (db *DB) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox SET due_at = $2, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(dueAt))
-	if err != nil {
-		return fmt.Errorf("postpone outbox item: %w", mapError(err))
+	if err := db.settlePending(ctx, id, `due_at = $2`, utc(dueAt)); err != nil {
+		return fmt.Errorf("postpone outbox item: %w", err)
 	}
 	return nil
 }
@@ -173,13 +169,20 @@ func (db *DB) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
 // gone): it stays in the table with its error, is never tried again, and
 // no longer holds back the later messages of its chat.
 func (db *DB) Fail(ctx context.Context, id int64, now time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox
-		SET failed_at = $2, last_error = $3, attempts = attempts + 1, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(now), errText)
+	err := db.settlePending(ctx, id, `failed_at = $2, last_error = $3, attempts = attempts + 1`, utc(now), errText)
 	if err != nil {
-		return fmt.Errorf("fail outbox item: %w", mapError(err))
+		return fmt.Errorf("fail outbox item: %w", err)
 	}
 	return nil
+}
+
+// settlePending applies set (whose parameters start at $2) to item id and
+// ends its lease, if the item is still pending: one already sent or given
+// up is left as it is (a worker whose lease ran out reports late).
+func (db *DB) settlePending(ctx context.Context, id int64, set string, args ...any) error {
+	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox SET `+set+`, claimed_until = NULL
+		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, append([]any{id}, args...)...)
+	return mapError(err)
 }
 
 // MessageByRef returns the id of the message last sent to chatID under ref,
