@@ -100,7 +100,8 @@ func (f *surveyFixture) startTelegram() *telegram.Bot {
 		GlobalRate: 1000, PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond,
 		RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond}
 	nobody := telegram.HandlerFunc(func(context.Context, bot.StaffUpdate) error { return nil })
-	b, err := telegram.New(cfg, nobody, f.db, quiet())
+	stores := telegram.Stores{Outbox: f.db, Deliveries: f.db, Messages: f.db, Updates: f.db}
+	b, err := telegram.New(cfg, nobody, stores, quiet())
 	if err != nil {
 		f.t.Fatal(err)
 	}

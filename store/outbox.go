@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/hotline-desk/hotline/bot"
 )
 
 // The staff chat's durable outbox (telegram_outbox), the record of the
@@ -18,34 +20,11 @@ import (
 // any replica, which claims rows with a lease: a Telegram outage or a crash
 // delays a message but never loses it.
 
-// Kinds of outbox items.
-const (
-	OutboxSend = "send"
-	OutboxEdit = "edit"
-)
-
-// OutboxItem is one message waiting for delivery to a staff chat.
-type OutboxItem struct {
-	ID        int64     `db:"id"`
-	ChatID    int64     `db:"chat_id"`
-	Kind      string    `db:"kind"`      // OutboxSend or OutboxEdit
-	Ref       string    `db:"ref"`       // names the message for edits; "" for none
-	TicketID  int64     `db:"ticket_id"` // 0 for none
-	Payload   string    `db:"payload"`   // the message as JSON, the adapter's business
-	CreatedAt time.Time `db:"created_at"`
-	DueAt     time.Time `db:"due_at"`
-	Attempts  int       `db:"attempts"` // failed tries so far
-	LastError string    `db:"last_error"`
-	// Key, when set, is unique: enqueueing the same key again stores
-	// nothing (scheduled work that runs twice sends once).
-	Key string `db:"-"`
-}
-
 const outboxColumns = `id, chat_id, kind, ref, ticket_id, payload, created_at, due_at, attempts, last_error`
 
 // Enqueue stores an item for delivery and returns its id. It is due at
 // item.DueAt (set it to now to send at once).
-func (db *DB) Enqueue(ctx context.Context, item OutboxItem) (int64, error) {
+func (db *DB) Enqueue(ctx context.Context, item bot.OutboxItem) (int64, error) {
 	var key any
 	if item.Key != "" {
 		key = item.Key
@@ -88,12 +67,12 @@ const claimable = `SELECT o.id FROM telegram_outbox o
 // each other's rows instead of waiting or taking them twice; a row another
 // claimer leased meanwhile fails the lease condition when rechecked. SQLite
 // has one writer, so its single UPDATE is already exclusive.
-func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.OutboxItem, error) {
 	pick := claimable
 	if db.Dialect == Postgres {
 		pick += ` FOR UPDATE SKIP LOCKED`
 	}
-	var items []OutboxItem
+	var items []bot.OutboxItem
 	err := db.SelectContext(ctx, &items, `UPDATE telegram_outbox SET claimed_until = $2
 		WHERE id IN (`+pick+`) RETURNING `+outboxColumns,
 		utc(now), utc(now.Add(lease)), limit)
@@ -101,7 +80,7 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 		return nil, fmt.Errorf("claim outbox: %w", mapError(err))
 	}
 	// RETURNING promises no order.
-	slices.SortFunc(items, func(a, b OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(items, func(a, b bot.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
 	return items, nil
 }
 
@@ -111,13 +90,13 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 // finds its ticket. Marking an item already marked changes nothing.
 func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, now time.Time) error {
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		var it OutboxItem
+		var it bot.OutboxItem
 		err := tx.GetContext(ctx, &it, `UPDATE telegram_outbox SET sent_at = $2, claimed_until = NULL
 			WHERE id = $1 AND sent_at IS NULL RETURNING `+outboxColumns, id, utc(now))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // marked before: a worker whose lease ran out, or a retried mark
 		}
-		if err != nil || it.Kind != OutboxSend || (it.Ref == "" && it.TicketID == 0) {
+		if err != nil || it.Kind != bot.OutboxSend || (it.Ref == "" && it.TicketID == 0) {
 			return err
 		}
 		return recordMessage(ctx, tx, it, messageID, now)
@@ -131,7 +110,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, now time.Ti
 // recordMessage names message messageID. A ref names one message: a newer
 // message under the same ref takes the name (edits go to it), and the older
 // one keeps its row without a name, so a reply to it still finds its ticket.
-func recordMessage(ctx context.Context, tx *sqlx.Tx, it OutboxItem, messageID int, now time.Time) error {
+func recordMessage(ctx context.Context, tx *sqlx.Tx, it bot.OutboxItem, messageID int, now time.Time) error {
 	var ref any
 	if it.Ref != "" {
 		ref = it.Ref
@@ -222,22 +201,19 @@ func (db *DB) PruneOutbox(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// UpdateLease is how long a mark taken by FirstUpdate keeps the update from
-// other handlers before it counts as abandoned (its handler's process died).
-// Handlers must finish well within it.
-const UpdateLease = 2 * time.Minute
-
 // FirstUpdate marks Telegram update updateID as taken by the caller and
 // reports whether the caller is the first to take it, across replicas and
 // restarts: a retried webhook call or a re-fetched update gets false. A mark
-// older than UpdateLease and never completed by UpdateHandled is taken over.
+// older than lease and never completed by UpdateHandled counts as abandoned
+// (its handler's process died) and is taken over; the caller decides the
+// lease, and its handlers must finish well within it.
 // The marks live in the database rather than in Redis so that a lost Redis
 // does not make a replica handle old updates again.
-func (db *DB) FirstUpdate(ctx context.Context, updateID int, now time.Time) (bool, error) {
+func (db *DB) FirstUpdate(ctx context.Context, updateID int, now time.Time, lease time.Duration) (bool, error) {
 	res, err := db.ExecContext(ctx, `INSERT INTO telegram_updates (update_id, seen_at) VALUES ($1, $2)
 		ON CONFLICT (update_id) DO UPDATE SET seen_at = excluded.seen_at
 		WHERE telegram_updates.handled_at IS NULL AND telegram_updates.seen_at <= $3`,
-		updateID, utc(now), utc(now.Add(-UpdateLease)))
+		updateID, utc(now), utc(now.Add(-lease)))
 	if err != nil {
 		return false, fmt.Errorf("mark update: %w", mapError(err))
 	}

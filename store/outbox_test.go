@@ -16,9 +16,12 @@ import (
 
 const lease = 30 * time.Second
 
+// updateLease is the lease the Telegram adapter gives update marks.
+const updateLease = 2 * time.Minute
+
 func enqueue(t *testing.T, db *store.DB, chatID int64, kind, ref string, ticketID int64) int64 {
 	t.Helper()
-	id, err := db.Enqueue(context.Background(), store.OutboxItem{
+	id, err := db.Enqueue(context.Background(), bot.OutboxItem{
 		ChatID: chatID, Kind: kind, Ref: ref, TicketID: ticketID,
 		Payload: `{"Text":"hello"}`, CreatedAt: t0, DueAt: t0,
 	})
@@ -54,13 +57,13 @@ func wantClaim(t *testing.T, db *store.DB, now time.Time, want ...int64) {
 func TestOutboxClaimLeaseAndSent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		id := enqueue(t, db, 100, store.OutboxSend, "ping:1", 1)
+		id := enqueue(t, db, 100, bot.OutboxSend, "ping:1", 1)
 
 		items, err := db.Claim(ctx, t0, lease, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.OutboxItem{{ID: id, ChatID: 100, Kind: "send", Ref: "ping:1", TicketID: 1,
+		want := []bot.OutboxItem{{ID: id, ChatID: 100, Kind: "send", Ref: "ping:1", TicketID: 1,
 			Payload: `{"Text":"hello"}`, CreatedAt: t0, DueAt: t0}}
 		if diff := cmp.Diff(want, items, cmp.Comparer(time.Time.Equal)); diff != "" {
 			t.Fatalf("claimed (-want +got):\n%s", diff)
@@ -80,7 +83,7 @@ func TestOutboxClaimLeaseAndSent(t *testing.T) {
 
 func TestOutboxNotDueYet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		id, err := db.Enqueue(context.Background(), store.OutboxItem{ChatID: 1, Kind: store.OutboxSend,
+		id, err := db.Enqueue(context.Background(), bot.OutboxItem{ChatID: 1, Kind: bot.OutboxSend,
 			Payload: "{}", CreatedAt: t0, DueAt: t0.Add(time.Minute)})
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +96,7 @@ func TestOutboxNotDueYet(t *testing.T) {
 func TestOutboxRetry(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		id := enqueue(t, db, 100, store.OutboxSend, "", 0)
+		id := enqueue(t, db, 100, bot.OutboxSend, "", 0)
 		wantClaim(t, db, t0, id)
 		if err := db.Retry(ctx, id, t0.Add(time.Minute), "timeout"); err != nil {
 			t.Fatal(err)
@@ -115,10 +118,10 @@ func TestOutboxRetry(t *testing.T) {
 func TestOutboxOrderPerChat(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		a1 := enqueue(t, db, 1, store.OutboxSend, "", 0)
-		a2 := enqueue(t, db, 1, store.OutboxSend, "", 0)
-		b1 := enqueue(t, db, 2, store.OutboxSend, "", 0)
-		a3 := enqueue(t, db, 1, store.OutboxEdit, "x", 0)
+		a1 := enqueue(t, db, 1, bot.OutboxSend, "", 0)
+		a2 := enqueue(t, db, 1, bot.OutboxSend, "", 0)
+		b1 := enqueue(t, db, 2, bot.OutboxSend, "", 0)
+		a3 := enqueue(t, db, 1, bot.OutboxEdit, "x", 0)
 
 		wantClaim(t, db, t0, a1, b1)
 		wantClaim(t, db, t0) // a2 waits for a1 in flight
@@ -143,7 +146,7 @@ func TestOutboxMessageRefs(t *testing.T) {
 		ctx := context.Background()
 		send := func(ref string, ticket int64, messageID int) {
 			t.Helper()
-			id := enqueue(t, db, 100, store.OutboxSend, ref, ticket)
+			id := enqueue(t, db, 100, bot.OutboxSend, ref, ticket)
 			if err := db.MarkSent(ctx, id, messageID, t0); err != nil {
 				t.Fatalf("mark sent: %v", err)
 			}
@@ -168,7 +171,7 @@ func TestOutboxMessageRefs(t *testing.T) {
 			t.Errorf("TicketOfMessage of an unrecorded message: %v, want not found", err)
 		}
 
-		edit := enqueue(t, db, 100, store.OutboxEdit, "ping:42", 42)
+		edit := enqueue(t, db, 100, bot.OutboxEdit, "ping:42", 42)
 		if err := db.MarkSent(ctx, edit, 510, t0); err != nil {
 			t.Fatalf("mark edit sent: %v", err)
 		}
@@ -182,7 +185,7 @@ func TestOutboxConcurrentClaimsPostgres(t *testing.T) {
 	ctx := context.Background()
 	const chats, perChat = 20, 5
 	for i := range chats * perChat {
-		enqueue(t, db, int64(i%chats), store.OutboxSend, "", 0)
+		enqueue(t, db, int64(i%chats), bot.OutboxSend, "", 0)
 	}
 
 	var mu sync.Mutex
@@ -230,7 +233,7 @@ func TestUpdateMarks(t *testing.T) {
 		ctx := context.Background()
 		first := func(id int, at time.Time) bool {
 			t.Helper()
-			ok, err := db.FirstUpdate(ctx, id, at)
+			ok, err := db.FirstUpdate(ctx, id, at, updateLease)
 			if err != nil {
 				t.Fatalf("FirstUpdate(%d): %v", id, err)
 			}
@@ -261,7 +264,7 @@ func TestUpdateMarks(t *testing.T) {
 		// A mark never completed belongs to a handler that died: taken over
 		// after the lease, or at once when the poller restarts.
 		first(2, t0)
-		if first(2, t0.Add(store.UpdateLease-time.Second)) || !first(2, t0.Add(store.UpdateLease)) {
+		if first(2, t0.Add(updateLease-time.Second)) || !first(2, t0.Add(updateLease)) {
 			t.Error("update 2: want the abandoned mark taken over after the lease, not before")
 		}
 		first(3, t0)
@@ -277,12 +280,12 @@ func TestUpdateMarks(t *testing.T) {
 func TestPruneOutbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sent := enqueue(t, db, 1, store.OutboxSend, "r", 9)
-		pending := enqueue(t, db, 2, store.OutboxSend, "", 0)
+		sent := enqueue(t, db, 1, bot.OutboxSend, "r", 9)
+		pending := enqueue(t, db, 2, bot.OutboxSend, "", 0)
 		if err := db.MarkSent(ctx, sent, 5, t0); err != nil {
 			t.Fatal(err)
 		}
-		db.FirstUpdate(ctx, 1, t0)
+		db.FirstUpdate(ctx, 1, t0, updateLease)
 		if err := db.PruneOutbox(ctx, t0.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
@@ -294,7 +297,7 @@ func TestPruneOutbox(t *testing.T) {
 		if got, err := db.TicketOfMessage(ctx, 1, 5); err != nil || got != 9 {
 			t.Errorf("sent message record: %d, %v; want it kept", got, err)
 		}
-		if ok, _ := db.FirstUpdate(ctx, 1, t0.Add(2*time.Hour)); !ok {
+		if ok, _ := db.FirstUpdate(ctx, 1, t0.Add(2*time.Hour), updateLease); !ok {
 			t.Error("update mark not pruned")
 		}
 	})
@@ -305,17 +308,17 @@ func TestPruneOutbox(t *testing.T) {
 func TestOutboxHeldItemsAndKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		held, err := db.Enqueue(ctx, store.OutboxItem{ChatID: 7, Kind: store.OutboxSend, Payload: `{"Text":"tomorrow"}`,
+		held, err := db.Enqueue(ctx, bot.OutboxItem{ChatID: 7, Kind: bot.OutboxSend, Payload: `{"Text":"tomorrow"}`,
 			CreatedAt: t0, DueAt: t0.Add(10 * time.Hour), Key: "remind:1"})
 		if err != nil || held == 0 {
 			t.Fatalf("enqueue held: %d, %v", held, err)
 		}
-		again, err := db.Enqueue(ctx, store.OutboxItem{ChatID: 7, Kind: store.OutboxSend, Payload: `{"Text":"tomorrow"}`,
+		again, err := db.Enqueue(ctx, bot.OutboxItem{ChatID: 7, Kind: bot.OutboxSend, Payload: `{"Text":"tomorrow"}`,
 			CreatedAt: t0, DueAt: t0.Add(10 * time.Hour), Key: "remind:1"})
 		if err != nil || again != 0 {
 			t.Fatalf("enqueue same key: %d, %v", again, err)
 		}
-		now := enqueue(t, db, 7, store.OutboxSend, "", 0)
+		now := enqueue(t, db, 7, bot.OutboxSend, "", 0)
 		wantClaim(t, db, t0, now)
 	})
 }

@@ -43,11 +43,16 @@ func newBot(t *testing.T, cfg telegram.Config, h telegram.StaffHandler, db *stor
 		h = &recorder{}
 	}
 	logs := &logBuffer{}
-	b, err := telegram.New(cfg, h, db, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	b, err := telegram.New(cfg, h, stores(db), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("new bot: %v", err)
 	}
 	return b, logs
+}
+
+// stores are the bot's stores, all in db.
+func stores(db *store.DB) telegram.Stores {
+	return telegram.Stores{Outbox: db, Deliveries: db, Messages: db, Updates: db}
 }
 
 // start runs f until the returned stop is called (or the test ends), and

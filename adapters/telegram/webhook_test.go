@@ -166,7 +166,7 @@ func TestConfigRefusesWebhookWithoutSecret(t *testing.T) {
 	fake := telegramtest.New(t)
 	cfg := webhookConfig(fake)
 	cfg.WebhookSecret = ""
-	if _, err := telegram.New(cfg, &recorder{}, storetest.Postgres(t), nil); err == nil {
+	if _, err := telegram.New(cfg, &recorder{}, stores(storetest.Postgres(t)), nil); err == nil {
 		t.Fatal("New accepted a webhook without a secret")
 	}
 }

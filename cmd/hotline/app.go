@@ -117,10 +117,11 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	if opt.telegram != nil {
 		opt.telegram(&tcfg)
 	}
+	stores := telegram.Stores{Outbox: b.db, Deliveries: b.db, Messages: b.db, Updates: b.db}
 	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.HandleStaff(ctx, u) })
 	var err error
 	for try := 1; try <= telegramConnectTries; try++ {
-		if a.telegram, err = telegram.New(tcfg, handler, b.db, log); err == nil {
+		if a.telegram, err = telegram.New(tcfg, handler, stores, log); err == nil {
 			break
 		}
 		log.Warn("Telegram Bot API not reachable yet", slog.Int("try", try), slog.String("err", err.Error()))
