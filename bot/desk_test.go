@@ -16,7 +16,7 @@ import (
 type fixture struct {
 	t    *testing.T
 	desk *bot.Desk
-	db   *store.DB
+	rec  *store.Records
 	rdb  *store.Redis
 	keys store.Keys
 	deps bot.Deps
@@ -34,19 +34,20 @@ units:
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{t: t, db: storetest.Postgres(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, shanghai)}
+	f := &fixture{t: t, rec: storetest.Postgres(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
 	f.rdb, f.keys = rdb, keys
 	policy, err := bot.ParsePolicy([]byte(deskPolicy), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.SyncUnits(context.Background(), policy.Units, f.now); err != nil {
+	if err := f.rec.Units.SyncUnits(context.Background(), policy.Units, f.now); err != nil {
 		t.Fatal(err)
 	}
-	sessions := store.NewSessions(rdb, keys)
-	f.deps = bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
-		Customers: f.db, Units: f.db, Sessions: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()}
+	rec := f.rec
+	f.deps = bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: rec.Tickets,
+		Customers: rec.Customers, Units: rec.Units, Sessions: store.NewSessions(rdb, keys), Backlog: rec.Backlog,
+		Staff: rec.Staff, States: store.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: quiet()}
 	f.desk = bot.NewDesk(f.deps)
 	return f
 }
@@ -59,8 +60,7 @@ func (f *fixture) reconnectRedis() {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { rdb.Close() })
-	sessions := store.NewSessions(rdb, f.keys)
-	f.deps.Sessions, f.deps.States = sessions, sessions
+	f.deps.Sessions, f.deps.States = store.NewSessions(rdb, f.keys), store.NewStaffStates(rdb, f.keys)
 	f.desk = bot.NewDesk(f.deps)
 }
 
@@ -103,7 +103,7 @@ func (f *fixture) report(desc, unit string) string {
 func (f *fixture) count(query string, args ...any) int {
 	f.t.Helper()
 	var n int
-	if err := f.db.GetContext(context.Background(), &n, query, args...); err != nil {
+	if err := f.rec.DB.GetContext(context.Background(), &n, query, args...); err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -166,7 +166,7 @@ func TestDeskRetryChangesNothing(t *testing.T) {
 func TestDeskMessageForClosedTicketStartsReport(t *testing.T) {
 	f := newFixture(t)
 	f.report("打印机不能用", "某单位")
-	if _, err := f.db.ExecContext(context.Background(), `UPDATE tickets SET status = 'closed', closed_at = reported_at`); err != nil {
+	if _, err := f.rec.DB.ExecContext(context.Background(), `UPDATE tickets SET status = 'closed', closed_at = reported_at`); err != nil {
 		t.Fatal(err)
 	}
 	got := f.say("网络又断了")

@@ -48,9 +48,9 @@ func (f *surveyFixture) roundCustomers() {
 	for _, q := range stmts {
 		var err error
 		if strings.Contains(q, "$1") {
-			_, err = f.db.ExecContext(context.Background(), q, now)
+			_, err = f.rec.DB.ExecContext(context.Background(), q, now)
 		} else {
-			_, err = f.db.ExecContext(context.Background(), q)
+			_, err = f.rec.DB.ExecContext(context.Background(), q)
 		}
 		if err != nil {
 			f.t.Fatal(err)
@@ -298,7 +298,7 @@ func sortedKeys[V any](m map[int]V) []int {
 func (f *surveyFixture) surveyOf(openID string) int64 {
 	f.t.Helper()
 	var id int64
-	if err := f.db.GetContext(context.Background(), &id, `SELECT s.id FROM surveys s JOIN customers c ON c.id = s.customer_id
+	if err := f.rec.DB.GetContext(context.Background(), &id, `SELECT s.id FROM surveys s JOIN customers c ON c.id = s.customer_id
 		WHERE c.open_id = $1 ORDER BY s.id DESC LIMIT 1`, openID); err != nil {
 		f.t.Fatal(err)
 	}
@@ -369,9 +369,10 @@ func (p *countingPacer) Wait(ctx context.Context) error {
 // replica is another desk on the same stores, with its own pacer (on the
 // same Redis key), as another replica of hotline serve would be.
 func (f *surveyFixture) replica(pacer bot.SendPacer) *bot.Desk {
-	return bot.NewDesk(bot.Deps{Clock: f.now, Policy: f.policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+	rec := f.rec
+	return bot.NewDesk(bot.Deps{Clock: f.now, Policy: f.policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		Customer: f.messenger, Log: quiet(),
-		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: f.sessions, Links: f.signer,
-			Pacer: pacer}})
+		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Chat: f.pending,
+			Links: f.signer, Pacer: pacer}})
 }

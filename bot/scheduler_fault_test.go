@@ -29,7 +29,7 @@ import (
 type deliveryRig struct {
 	tb     testing.TB
 	url    string // the schema every replica connects to
-	db     *store.DB
+	rec    *store.Records
 	rdb    *store.Redis
 	keys   store.Keys
 	fake   *wechattest.FakeAPI
@@ -43,8 +43,8 @@ type deliveryRig struct {
 func newDeliveryRig(tb testing.TB) *deliveryRig {
 	tb.Helper()
 	r := &deliveryRig{tb: tb, url: storetest.PostgresSchemaURL(tb)}
-	r.db = r.open()
-	if err := r.db.Migrate(context.Background(), quiet()); err != nil {
+	r.rec = r.open()
+	if err := r.rec.DB.Migrate(context.Background(), quiet()); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
 	r.rdb, r.keys = storetest.Redis(tb)
@@ -60,16 +60,16 @@ func newDeliveryRig(tb testing.TB) *deliveryRig {
 	return r
 }
 
-// open is a connection pool of its own on the rig's schema, as another
-// replica would have.
-func (r *deliveryRig) open() *store.DB {
+// open is a connection pool of its own on the rig's schema, and records on
+// it, as another replica would have.
+func (r *deliveryRig) open() *store.Records {
 	r.tb.Helper()
 	db, err := store.OpenPostgres(context.Background(), r.url)
 	if err != nil {
 		r.tb.Fatalf("postgres: %v", err)
 	}
 	r.tb.Cleanup(func() { db.Close() })
-	return db
+	return store.NewRecords(db)
 }
 
 // messenger keeps its access token in Redis, shared by the replicas, as
@@ -94,9 +94,9 @@ func (r *deliveryRig) messenger() *wechat.Messenger {
 func (r *deliveryRig) now() time.Time        { return time.Unix(0, r.clock.Load()).In(shanghai) }
 func (r *deliveryRig) setClock(at time.Time) { r.clock.Store(at.UnixNano()) }
 
-// replica is a desk on db (the rig's pool or one of its own) with the
+// replica is a desk on rec (the rig's pool or one of its own) with the
 // rig's clock, telling customers through to (nil: the rig's messenger).
-func (r *deliveryRig) replica(db *store.DB, sched bot.SchedulerConfig, to bot.CustomerMessenger) *bot.Desk {
+func (r *deliveryRig) replica(rec *store.Records, sched bot.SchedulerConfig, to bot.CustomerMessenger) *bot.Desk {
 	if to == nil {
 		to = r.wechat
 	}
@@ -104,10 +104,9 @@ func (r *deliveryRig) replica(db *store.DB, sched bot.SchedulerConfig, to bot.Cu
 	if r.wallClock {
 		clock = time.Now
 	}
-	sessions := store.NewSessions(r.rdb, r.keys)
-	return bot.NewDesk(bot.Deps{Clock: clock, Policy: r.policy, Tickets: db, Customers: db, Units: db,
-		Sessions: sessions, Backlog: db, Staff: db, States: sessions, Jobs: db,
-		Customer: to, Scheduler: sched, Log: quiet()})
+	return bot.NewDesk(bot.Deps{Clock: clock, Policy: r.policy, Tickets: rec.Tickets, Customers: rec.Customers,
+		Units: rec.Units, Sessions: store.NewSessions(r.rdb, r.keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: store.NewStaffStates(r.rdb, r.keys), Jobs: rec.Jobs, Customer: to, Scheduler: sched, Log: quiet()})
 }
 
 // seedAutoCloses writes n resolved tickets, each of its own customer (open
@@ -140,7 +139,7 @@ func seedAutoCloses(tb testing.TB, db *store.DB, prefix string, n int, resolved,
 
 func (r *deliveryRig) seed(n int) {
 	r.tb.Helper()
-	seedAutoCloses(r.tb, r.db, "o-", n, r.now().Add(-96*time.Hour), r.now().Add(-time.Minute), 0)
+	seedAutoCloses(r.tb, r.rec.DB, "o-", n, r.now().Add(-96*time.Hour), r.now().Add(-time.Minute), 0)
 }
 
 // drain runs d until nothing is due, and returns how many jobs it ran.
@@ -196,7 +195,7 @@ func (r *deliveryRig) expectEachOnce(n int) {
 func (r *deliveryRig) pending() int {
 	r.tb.Helper()
 	var n int
-	if err := r.db.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL`); err != nil {
+	if err := r.rec.DB.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL`); err != nil {
 		r.tb.Fatal(err)
 	}
 	return n
@@ -226,7 +225,7 @@ func (r *deliveryRig) flushRedis() int {
 func TestSchedulerRedisFlushedMidway(t *testing.T) {
 	r := newDeliveryRig(t)
 	r.seed(1000)
-	d := r.replica(r.db, schedulerConfig(100), nil)
+	d := r.replica(r.rec, schedulerConfig(100), nil)
 	for range 5 {
 		if _, err := d.RunDueJobs(context.Background()); err != nil {
 			t.Fatal(err)
@@ -277,11 +276,11 @@ func TestSchedulerCrashAfterClaim(t *testing.T) {
 	r.seed(1000)
 	r.fake.FailNextCustom(45015, 1000)
 	lease := bot.DefaultSchedulerConfig.Lease
-	claimed, err := r.open().ClaimJobs(context.Background(), r.now(), lease, 1000)
+	claimed, err := r.open().Jobs.ClaimJobs(context.Background(), r.now(), lease, 1000)
 	if err != nil || len(claimed) != 1000 {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}
-	survivor := r.replica(r.db, bot.DefaultSchedulerConfig, nil)
+	survivor := r.replica(r.rec, bot.DefaultSchedulerConfig, nil)
 	if n := r.drain(survivor); n != 0 {
 		t.Fatalf("%d jobs taken before the lease ended", n)
 	}
@@ -348,8 +347,8 @@ func TestSchedulerKilledAroundTheSend(t *testing.T) {
 				inFlight[<-hung.entered] = true
 			}
 			r.setClock(r.now().Add(sched.Lease + time.Second))
-			r.drain(r.replica(r.db, bot.DefaultSchedulerConfig, nil))
-			killedDB.Close() // whatever the killed replica does next reaches nobody
+			r.drain(r.replica(r.rec, bot.DefaultSchedulerConfig, nil))
+			killedDB.DB.Close() // whatever the killed replica does next reaches nobody
 			close(hung.release)
 			<-stopped
 			for to, ms := range r.delivered() {

@@ -28,10 +28,12 @@ import (
 type surveyFixture struct {
 	t         *testing.T
 	desk      *bot.Desk
-	db        *store.DB
+	rec       *store.Records
 	rdb       *store.Redis
 	keys      store.Keys
 	sessions  *store.Sessions
+	states    *store.StaffStates
+	pending   *store.PendingSurveys
 	messenger *wechat.Messenger
 	policy    *bot.Policy
 	wx        *wechattest.FakeAPI
@@ -54,16 +56,17 @@ surveys:
 
 func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	t.Helper()
-	f := &surveyFixture{t: t, db: storetest.Postgres(t), at: time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)}
+	f := &surveyFixture{t: t, rec: storetest.Postgres(t), at: time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
-	f.rdb, f.keys, f.sessions = rdb, keys, store.NewSessions(rdb, keys)
+	f.rdb, f.keys = rdb, keys
+	f.sessions, f.states, f.pending = store.NewSessions(rdb, keys), store.NewStaffStates(rdb, keys), store.NewPendingSurveys(rdb, keys)
 	policy, err := bot.ParsePolicy([]byte(policyYAML), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.policy = policy
 	ctx := context.Background()
-	if err := f.db.SyncUnits(ctx, policy.Units, f.now()); err != nil {
+	if err := f.rec.Units.SyncUnits(ctx, policy.Units, f.now()); err != nil {
 		t.Fatal(err)
 	}
 	f.wx = wechattest.NewFakeAPI("wx-app", "wx-secret")
@@ -82,11 +85,12 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	f.page = httptest.NewServer(mux)
 	t.Cleanup(f.page.Close)
 	f.signer = surveypage.NewSigner([]byte("a test secret of at least thirty-two characters"), f.page.URL)
-	f.desk = bot.NewDesk(bot.Deps{Clock: f.now, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+	rec := f.rec
+	f.desk = bot.NewDesk(bot.Deps{Clock: f.now, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		StaffChat: staffChat, Answerer: staffChat, Customer: messenger, Log: quiet(),
-		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: f.sessions, Links: f.signer,
-			Pacer: store.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
+		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Chat: f.pending,
+			Links: f.signer, Pacer: store.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
 	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: f.now, Log: quiet()})
 	mux.Handle("GET /survey/{token}", page) // as cmd/hotline mounts it
 	mux.Handle("POST /survey/{token}", page)
@@ -100,7 +104,8 @@ func (f *surveyFixture) startTelegram() *telegram.Bot {
 		GlobalRate: 1000, PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond,
 		RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond}
 	nobody := telegram.HandlerFunc(func(context.Context, bot.StaffUpdate) error { return nil })
-	stores := telegram.Stores{Outbox: f.db, Deliveries: f.db, Messages: f.db, Updates: f.db}
+	out := f.rec.Outbox
+	stores := telegram.Stores{Outbox: out, Deliveries: out, Messages: out, Updates: out}
 	b, err := telegram.New(cfg, nobody, stores, quiet())
 	if err != nil {
 		f.t.Fatal(err)
@@ -192,7 +197,7 @@ func (f *surveyFixture) addStaff(number, roles string) int64 {
 	f.t.Helper()
 	tg := telegramOf(number)
 	s := bot.Staff{Number: number, Name: "工" + number, RolesText: roles, TelegramUserID: &tg, Active: true, CreatedAt: f.now(), UpdatedAt: f.now()}
-	if err := f.db.AddStaff(context.Background(), &s); err != nil {
+	if err := f.rec.Staff.AddStaff(context.Background(), &s); err != nil {
 		f.t.Fatal(err)
 	}
 	return tg
@@ -219,7 +224,7 @@ func (f *surveyFixture) press(tgUser int64, data string) {
 func (f *surveyFixture) count(query string, args ...any) int {
 	f.t.Helper()
 	var n int
-	if err := f.db.GetContext(context.Background(), &n, query, args...); err != nil {
+	if err := f.rec.DB.GetContext(context.Background(), &n, query, args...); err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -333,7 +338,7 @@ func TestSurveyAfterTicketAlertsQuality(t *testing.T) {
 		Rating int    `db:"rating"`
 		Via    string `db:"answered_via"`
 	}
-	if err := f.db.GetContext(context.Background(), &sv, `SELECT status, rating, answered_via FROM surveys WHERE ticket_id = 1`); err != nil || sv.Status != "answered" || sv.Rating != 3 || sv.Via != "chat" {
+	if err := f.rec.DB.GetContext(context.Background(), &sv, `SELECT status, rating, answered_via FROM surveys WHERE ticket_id = 1`); err != nil || sv.Status != "answered" || sv.Rating != 3 || sv.Via != "chat" {
 		t.Fatalf("survey row %+v, %v", sv, err)
 	}
 }

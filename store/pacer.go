@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/hotline-desk/hotline/bot"
 )
 
 // Pacer spaces survey messages at most rate per second across every
@@ -27,6 +29,8 @@ type Pacer struct {
 // 2% a loaded CI machine was seen to bunch 202 arrivals into one second of
 // a 200/s round.
 const pacerHeadroom = 0.9
+
+var _ bot.SendPacer = (*Pacer)(nil)
 
 // NewPacer paces at most rate messages per second under keys.
 func NewPacer(rdb *Redis, keys Keys, rate float64) *Pacer {

@@ -39,6 +39,8 @@ type Sessions struct {
 	Poll time.Duration
 }
 
+var _ bot.SessionStore = (*Sessions)(nil)
+
 // NewSessions uses rdb with keys built by keys.
 func NewSessions(rdb *Redis, keys Keys) *Sessions {
 	return &Sessions{rdb: rdb, keys: keys, near: newNearCache(100_000), SessionTTL: 7 * 24 * time.Hour, ClaimTTL: 30 * time.Second,
@@ -293,29 +295,4 @@ func decodeSession(channel, openID, v string) (bot.SessionSnapshot, error) {
 
 func randomToken() string {
 	return strconv.FormatUint(rand.Uint64(), 36) + strconv.FormatUint(rand.Uint64(), 36)
-}
-
-// StaffState implements bot.StaffStateStore.
-func (s *Sessions) StaffState(ctx context.Context, staffID int64) (bot.StaffState, error) {
-	var st bot.StaffState
-	data, err := s.rdb.Get(ctx, s.keys.StaffState(staffID)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return st, nil
-	}
-	if err != nil {
-		return st, err
-	}
-	return st, json.Unmarshal(data, &st)
-}
-
-// SetStaffState implements bot.StaffStateStore; the zero state is deleted.
-func (s *Sessions) SetStaffState(ctx context.Context, staffID int64, st bot.StaffState) error {
-	if st == (bot.StaffState{}) {
-		return s.rdb.Del(ctx, s.keys.StaffState(staffID)).Err()
-	}
-	data, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	return s.rdb.Set(ctx, s.keys.StaffState(staffID), data, 24*time.Hour).Err()
 }

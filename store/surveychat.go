@@ -12,14 +12,26 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
-// The survey question waiting for a customer's answer in the chat, one
-// key per customer (bot.SurveyChatStore). The callback reads it for every
-// text message, so it lives in Redis, not in the database; losing it only
-// means the customer's next plain answer goes to the dialogue (taps on the
-// survey's menu carry their survey and still count).
+// PendingSurveys keeps the survey question waiting for a customer's answer
+// in the chat, one key per customer (bot.SurveyChatStore). The callback
+// reads it for every text message, so it lives in Redis, not in the
+// database; losing it only means the customer's next plain answer goes to
+// the dialogue (taps on the survey's menu carry their survey and still
+// count).
+type PendingSurveys struct {
+	rdb  *Redis
+	keys Keys
+}
+
+var _ bot.SurveyChatStore = (*PendingSurveys)(nil)
+
+// NewPendingSurveys uses rdb with keys built by keys.
+func NewPendingSurveys(rdb *Redis, keys Keys) *PendingSurveys {
+	return &PendingSurveys{rdb: rdb, keys: keys}
+}
 
 // PendingSurvey implements bot.SurveyChatStore.
-func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (bot.PendingSurvey, bool, error) {
+func (s *PendingSurveys) PendingSurvey(ctx context.Context, channel, openID string) (bot.PendingSurvey, bool, error) {
 	var p bot.PendingSurvey
 	data, err := s.rdb.get(ctx, s.keys.SurveyPending(channel, openID)).Bytes()
 	if errors.Is(err, redis.Nil) {
@@ -32,7 +44,7 @@ func (s *Sessions) PendingSurvey(ctx context.Context, channel, openID string) (b
 }
 
 // SetPendingSurvey implements bot.SurveyChatStore.
-func (s *Sessions) SetPendingSurvey(ctx context.Context, channel, openID string, p bot.PendingSurvey, ttl time.Duration) error {
+func (s *PendingSurveys) SetPendingSurvey(ctx context.Context, channel, openID string, p bot.PendingSurvey, ttl time.Duration) error {
 	data, err := json.Marshal(p)
 	if err != nil {
 		return err
@@ -49,7 +61,7 @@ if ARGV[1] == "0" or cjson.decode(v).survey == tonumber(ARGV[1]) then return red
 return 0`)
 
 // ClearPendingSurvey implements bot.SurveyChatStore.
-func (s *Sessions) ClearPendingSurvey(ctx context.Context, channel, openID string, survey int64) error {
+func (s *PendingSurveys) ClearPendingSurvey(ctx context.Context, channel, openID string, survey int64) error {
 	key := s.keys.SurveyPending(channel, openID)
 	return clearPendingScript.Run(ctx, s.rdb, []string{key}, strconv.FormatInt(survey, 10)).Err()
 }

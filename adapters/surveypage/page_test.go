@@ -23,7 +23,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // revisit survey delivered to a customer and a clock the test sets.
 type pageFixture struct {
 	t      *testing.T
-	db     *store.DB
+	rec    *store.Records
 	desk   *bot.Desk
 	signer *surveypage.Signer
 	srv    *httptest.Server
@@ -34,10 +34,9 @@ type pageFixture struct {
 
 func newPageFixture(t *testing.T) *pageFixture {
 	t.Helper()
-	f := &pageFixture{t: t, db: storetest.Postgres(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, shanghai)}
+	f := &pageFixture{t: t, rec: storetest.Postgres(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, shanghai)}
 	f.expiry = f.now.Add(7 * 24 * time.Hour)
 	rdb, keys := storetest.Redis(t)
-	sessions := store.NewSessions(rdb, keys)
 	log := slog.New(slog.DiscardHandler)
 	policy, err := bot.ParsePolicy(nil, "", shanghai, log)
 	if err != nil {
@@ -48,9 +47,12 @@ func newPageFixture(t *testing.T) *pageFixture {
 	t.Cleanup(f.srv.Close)
 	f.signer = surveypage.NewSigner([]byte("page test secret, thirty-two characters or more"), f.srv.URL)
 	clock := func() time.Time { return f.now }
-	f.desk = bot.NewDesk(bot.Deps{Clock: clock, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db, Sessions: sessions,
-		Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: log,
-		Surveys: bot.SurveyDeps{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Chat: sessions, Links: f.signer}})
+	rec := f.rec
+	f.desk = bot.NewDesk(bot.Deps{Clock: clock, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: store.NewSessions(rdb, keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: store.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: log,
+		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats,
+			Chat: store.NewPendingSurveys(rdb, keys), Links: f.signer}})
 	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
 	mux.Handle("GET /survey/{token}", page)
 	mux.Handle("POST /survey/{token}", page)
@@ -64,21 +66,21 @@ func (f *pageFixture) delivered(openID string) int64 {
 	f.t.Helper()
 	ctx := context.Background()
 	c := &bot.Customer{Channel: "wechat", OpenID: openID, Subscribed: true, UpdatedAt: f.now}
-	if err := f.db.SaveCustomer(ctx, c); err != nil {
+	if err := f.rec.Customers.SaveCustomer(ctx, c); err != nil {
 		f.t.Fatal(err)
 	}
 	tk := &bot.Ticket{OpenedBy: "seed:" + openID, CustomerID: c.ID, Channel: "wechat", UnitName: "市中心医院", ContactName: "张三",
 		Phone: "13800138000", Description: "打印机不能用", Severity: 3, Status: bot.StatusClosed, Plan: "7x12",
 		ReportedAt: f.now, ResponseDue: f.now, CreatedAt: f.now}
-	if _, err := f.db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
+	if _, err := f.rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		f.t.Fatal(err)
 	}
 	sv := &bot.Survey{Key: "test:" + openID, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "revisit", Severity: 3,
 		Status: bot.SurveyPending, CreatedAt: f.now}
-	if _, err := f.db.CreateSurvey(ctx, sv); err != nil {
+	if _, err := f.rec.Surveys.CreateSurvey(ctx, sv); err != nil {
 		f.t.Fatal(err)
 	}
-	if err := f.db.MarkSurveySent(ctx, sv.ID, bot.ViaTemplate, f.now, f.expiry, nil); err != nil {
+	if err := f.rec.Surveys.MarkSurveySent(ctx, sv.ID, bot.ViaTemplate, f.now, f.expiry, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return sv.ID
@@ -153,12 +155,12 @@ func TestPageAnswersOnce(t *testing.T) {
 		t.Fatalf("second POST: %d\n%s", resp.StatusCode, body)
 	}
 	var answers []bot.SurveyAnswer
-	f.db.SelectContext(context.Background(), &answers, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY question`, f.survey)
+	f.rec.DB.SelectContext(context.Background(), &answers, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY question`, f.survey)
 	want := "[{attitude 1} {comment 希望早点上门} {overall 2} {solved no} {speed 较慢}]"
 	if got := fmtAnswers(answers); got != want {
 		t.Fatalf("answers %s, want %s", got, want)
 	}
-	if out, _ := f.db.OptedOut(context.Background(), 1); !out {
+	if out, _ := f.rec.Surveys.OptedOut(context.Background(), 1); !out {
 		t.Fatal("the opt-out box was not honoured")
 	}
 }
@@ -192,7 +194,7 @@ func TestPageRefusesBadLinks(t *testing.T) {
 	}
 	// The survey expired in the database (a closed round): its link is
 	// refused even before the time it names.
-	if _, err := f.db.ExpireSurvey(context.Background(), f.survey, f.now); err != nil {
+	if _, err := f.rec.Surveys.ExpireSurvey(context.Background(), f.survey, f.now); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := fetch(t, http.MethodPost, good, url.Values{"overall": {"1"}, "speed": {"1"}, "attitude": {"1"}, "solved": {"1"}})

@@ -46,19 +46,20 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewJobMetrics(registry, func() float64 {
-		n, _ := b.db.DueJobs(context.Background(), opt.clock())
+		n, _ := b.rec.Jobs.DueJobs(context.Background(), opt.clock())
 		return float64(n)
 	})
 	a := &app{mux: web.New(registry, []web.Checker{
-		{Name: "database", Ping: b.db.Ping},
+		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
-	sessions := store.NewSessions(b.redis, opt.keys)
-	surveys := newSurveys(cfg, policy, b, sessions, opt)
+	rec := b.rec
+	surveys := newSurveys(cfg, policy, b, opt)
 	deps := bot.Deps{
-		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Backlog: b.db, Staff: b.db, States: sessions,
-		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.deps, Log: log,
+		Clock: opt.clock, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: store.NewSessions(b.redis, opt.keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: store.NewStaffStates(b.redis, opt.keys), Jobs: rec.Jobs, Scheduler: opt.scheduler,
+		Metrics: metrics, Surveys: surveys.deps, Log: log,
 	}
 	wcfg := weChatConfig(cfg, policy, log, opt)
 	if cfg.WeChat.Enabled() {
@@ -117,7 +118,8 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	if opt.telegram != nil {
 		opt.telegram(&tcfg)
 	}
-	stores := telegram.Stores{Outbox: b.db, Deliveries: b.db, Messages: b.db, Updates: b.db}
+	out := b.rec.Outbox
+	stores := telegram.Stores{Outbox: out, Deliveries: out, Messages: out, Updates: out}
 	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.HandleStaff(ctx, u) })
 	var err error
 	for try := 1; try <= telegramConnectTries; try++ {

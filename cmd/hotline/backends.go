@@ -7,9 +7,10 @@ import (
 	"github.com/hotline-desk/hotline/store"
 )
 
-// backends are the two stores, real or embedded.
+// backends are the two stores, real or embedded: the database's records
+// (rec.DB is the connection) and Redis.
 type backends struct {
-	db    *store.DB
+	rec   *store.Records
 	redis *store.Redis
 }
 
@@ -17,8 +18,8 @@ func (b *backends) Close() {
 	if b.redis != nil {
 		b.redis.Close()
 	}
-	if b.db != nil {
-		b.db.Close()
+	if b.rec != nil {
+		b.rec.DB.Close()
 	}
 }
 
@@ -45,7 +46,7 @@ func openBackends(ctx context.Context, cfg *Config, log *slog.Logger) (*backends
 	if err != nil {
 		return nil, err
 	}
-	b := &backends{db: db}
+	b := &backends{rec: store.NewRecords(db)}
 	if cfg.RedisURL == "" {
 		b.redis, err = store.OpenEmbeddedRedis(ctx)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/store"
 )
 
 // opened is what an operator command works with: the configuration, the
@@ -35,6 +36,6 @@ func (o *opened) open(ctx context.Context, env *cliEnv) error {
 		db.Close()
 		return err
 	}
-	o.b = &backends{db: db}
+	o.b = &backends{rec: store.NewRecords(db)}
 	return nil
 }

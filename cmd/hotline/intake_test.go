@@ -141,7 +141,7 @@ type harness struct {
 	app    *app
 	srv    *httptest.Server
 	fake   *wechattest.FakeAPI
-	db     *store.DB
+	rec    *store.Records
 	rdb    *store.Redis
 	keys   store.Keys
 	aesKey string
@@ -172,7 +172,7 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &backends{db: h.db, redis: h.rdb}
+	b := &backends{rec: h.rec, redis: h.rdb}
 	if err := syncPolicy(ctx, b, policy, h.clock()); err != nil { // as serve does
 		t.Fatal(err)
 	}
@@ -203,27 +203,29 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 // or the embedded ones, migrated.
 func (h *harness) openStores(embedded bool) {
 	t, ctx := h.t, context.Background()
+	var db *store.DB
 	var err error
 	if embedded {
-		if h.db, err = store.OpenEmbedded(ctx, t.TempDir()); err != nil {
+		if db, err = store.OpenEmbedded(ctx, t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { h.db.Close() })
+		t.Cleanup(func() { db.Close() })
 		if h.rdb, err = store.OpenEmbeddedRedis(ctx); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { h.rdb.Close() })
 		h.keys = store.DefaultKeys
 	} else {
-		if h.db, err = store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)); err != nil {
+		if db, err = store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { h.db.Close() })
+		t.Cleanup(func() { db.Close() })
 		h.rdb, h.keys = storetest.Redis(t)
 	}
-	if err := h.db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+	if err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
+	h.rec = store.NewRecords(db)
 }
 
 // syncBuffer collects hotline's log lines from any goroutine.
@@ -482,7 +484,7 @@ type ticketRow struct {
 
 func (h *harness) ticketRow(id int64) ticketRow {
 	h.t.Helper()
-	tk, err := h.db.Ticket(context.Background(), id)
+	tk, err := h.rec.Tickets.Ticket(context.Background(), id)
 	if err != nil {
 		h.t.Fatalf("ticket %d: %v", id, err)
 	}
@@ -521,7 +523,7 @@ func (h *harness) customerEvents(id int64) []eventRow {
 
 func (h *harness) events(id int64) []eventRow {
 	h.t.Helper()
-	es, err := h.db.Events(context.Background(), id)
+	es, err := h.rec.Tickets.Events(context.Background(), id)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -540,7 +542,7 @@ func (h *harness) events(id int64) []eventRow {
 func (h *harness) count(table string) int {
 	h.t.Helper()
 	var n int
-	if err := h.db.GetContext(context.Background(), &n, "SELECT count(*) FROM "+table); err != nil {
+	if err := h.rec.DB.GetContext(context.Background(), &n, "SELECT count(*) FROM "+table); err != nil {
 		h.t.Fatal(err)
 	}
 	return n
@@ -573,7 +575,7 @@ func checkWholeReport(t *testing.T, h *harness) {
 	if evs := h.events(id); len(evs) == 0 || evs[0].Kind != bot.EventOpened {
 		t.Errorf("the service log %+v does not start with the opened event", evs)
 	}
-	c, err := h.db.Customer(context.Background(), "wechat", openID)
+	c, err := h.rec.Customers.Customer(context.Background(), "wechat", openID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -852,7 +854,7 @@ func TestIntakeSubscribeAndUnsubscribe(t *testing.T) {
 	if code != http.StatusOK || string(raw) != "success" {
 		t.Fatalf("unsubscribe answered %d %q", code, raw)
 	}
-	c, err := h.db.Customer(context.Background(), "wechat", openID)
+	c, err := h.rec.Customers.Customer(context.Background(), "wechat", openID)
 	if err != nil {
 		t.Fatal(err)
 	}

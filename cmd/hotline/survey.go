@@ -78,9 +78,10 @@ func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
 	if err := c.opened.open(ctx, env); err != nil {
 		return err
 	}
-	db := c.b.db
-	c.desk = bot.NewDesk(bot.Deps{Clock: time.Now, Policy: c.policy, Tickets: db, Customers: db, Units: db, Staff: db, Jobs: db,
-		Surveys: bot.SurveyDeps{Store: db, Rounds: db, Revisits: db, Stats: db}, Log: c.log})
+	rec := c.b.rec
+	c.desk = bot.NewDesk(bot.Deps{Clock: time.Now, Policy: c.policy, Tickets: rec.Tickets, Customers: rec.Customers,
+		Units: rec.Units, Staff: rec.Staff, Jobs: rec.Jobs, Log: c.log,
+		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats}})
 	return nil
 }
 

@@ -16,14 +16,15 @@ type appSurveys struct {
 	signer *surveypage.Signer
 }
 
-func newSurveys(cfg *Config, policy *bot.Policy, b *backends, sessions *store.Sessions, opt appOptions) appSurveys {
+func newSurveys(cfg *Config, policy *bot.Policy, b *backends, opt appOptions) appSurveys {
 	secret := []byte(cfg.Survey.Secret)
 	if len(secret) == 0 { // built without serve's checks (tests): links last as long as the process
 		secret = []byte(rand.Text() + rand.Text())
 	}
 	signer := surveypage.NewSigner(secret, cfg.Survey.PublicURL)
-	deps := bot.SurveyDeps{Store: b.db, Rounds: b.db, Revisits: b.db, Stats: b.db, Chat: sessions,
-		Pacer: store.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
+	rec := b.rec
+	deps := bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats,
+		Chat: store.NewPendingSurveys(b.redis, opt.keys), Pacer: store.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
 	if cfg.Survey.PublicURL != "" {
 		deps.Links = signer
 	}

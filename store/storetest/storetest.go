@@ -64,8 +64,9 @@ func PostgresSchemaURL(t testing.TB) string {
 	return u.String()
 }
 
-// Postgres opens a migrated database in a fresh schema.
-func Postgres(t testing.TB) *store.DB {
+// Postgres opens a migrated database in a fresh schema and returns its
+// records (the connection is rec.DB).
+func Postgres(t testing.TB) *store.Records {
 	t.Helper()
 	db, err := store.OpenPostgres(context.Background(), PostgresSchemaURL(t))
 	if err != nil {
@@ -73,11 +74,12 @@ func Postgres(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	migrate(t, db)
-	return db
+	return store.NewRecords(db)
 }
 
-// SQLite opens a migrated embedded database in a temporary directory.
-func SQLite(t testing.TB) *store.DB {
+// SQLite opens a migrated embedded database in a temporary directory and
+// returns its records.
+func SQLite(t testing.TB) *store.Records {
 	t.Helper()
 	db, err := store.OpenEmbedded(context.Background(), t.TempDir())
 	if err != nil {
@@ -85,11 +87,11 @@ func SQLite(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	migrate(t, db)
-	return db
+	return store.NewRecords(db)
 }
 
 // Each runs f once per dialect, as subtests named postgres and sqlite.
-func Each(t *testing.T, f func(t *testing.T, db *store.DB)) {
+func Each(t *testing.T, f func(t *testing.T, rec *store.Records)) {
 	t.Run("postgres", func(t *testing.T) { f(t, Postgres(t)) })
 	t.Run("sqlite", func(t *testing.T) { f(t, SQLite(t)) })
 }
