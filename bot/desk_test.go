@@ -9,6 +9,7 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -17,8 +18,8 @@ type fixture struct {
 	t    *testing.T
 	desk *bot.Desk
 	rec  *store.Records
-	rdb  *store.Redis
-	keys store.Keys
+	rdb  *redisstore.Redis
+	keys redisstore.Keys
 	deps bot.Deps
 	now  time.Time
 	seq  atomic.Int64
@@ -46,8 +47,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	rec := f.rec
 	f.deps = bot.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: rec.Tickets,
-		Customers: rec.Customers, Units: rec.Units, Sessions: store.NewSessions(rdb, keys), Backlog: rec.Backlog,
-		Staff: rec.Staff, States: store.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: quiet()}
+		Customers: rec.Customers, Units: rec.Units, Sessions: redisstore.NewSessions(rdb, keys), Backlog: rec.Backlog,
+		Staff: rec.Staff, States: redisstore.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: quiet()}
 	f.desk = bot.NewDesk(f.deps)
 	return f
 }
@@ -55,12 +56,12 @@ func newFixture(t *testing.T) *fixture {
 // reconnectRedis gives the desk a new Redis connection, as after an outage.
 func (f *fixture) reconnectRedis() {
 	f.t.Helper()
-	rdb, err := store.OpenRedis(context.Background(), storetest.RedisURL())
+	rdb, err := redisstore.Open(context.Background(), storetest.RedisURL())
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { rdb.Close() })
-	f.deps.Sessions, f.deps.States = store.NewSessions(rdb, f.keys), store.NewStaffStates(rdb, f.keys)
+	f.deps.Sessions, f.deps.States = redisstore.NewSessions(rdb, f.keys), redisstore.NewStaffStates(rdb, f.keys)
 	f.desk = bot.NewDesk(f.deps)
 }
 
@@ -130,7 +131,7 @@ func TestDeskReplicasTakeTurns(t *testing.T) {
 	f := newFixture(t)
 	one := f.desk
 	other := f.deps
-	other.Sessions = store.NewSessions(f.rdb, f.keys)
+	other.Sessions = redisstore.NewSessions(f.rdb, f.keys)
 	two := bot.NewDesk(other)
 	turns := []string{"打印机不能用", "3", "市中心医院", "张三", "13800138000", "302", "确认", "重启后还是不行"}
 	var replies []string

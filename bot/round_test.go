@@ -15,7 +15,7 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // roundCustomers writes the customers served in November 2026, straight
@@ -311,7 +311,7 @@ func TestReplicasShareTheSendRate(t *testing.T) {
 	f := newSurveyFixture(t, surveyPolicy)
 	ctx := context.Background()
 	f.roundCustomers()
-	a, b := &countingPacer{SendPacer: store.NewPacer(f.rdb, f.keys, 200)}, &countingPacer{SendPacer: store.NewPacer(f.rdb, f.keys, 200)}
+	a, b := &countingPacer{SendPacer: redisstore.NewPacer(f.rdb, f.keys, 200)}, &countingPacer{SendPacer: redisstore.NewPacer(f.rdb, f.keys, 200)}
 	first, replica := f.replica(a), f.replica(b)
 	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)
 	for _, unit := range []string{"第二医院", "市中心医院"} {

@@ -16,6 +16,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -30,8 +31,8 @@ type deliveryRig struct {
 	tb     testing.TB
 	url    string // the schema every replica connects to
 	rec    *store.Records
-	rdb    *store.Redis
-	keys   store.Keys
+	rdb    *redisstore.Redis
+	keys   redisstore.Keys
 	fake   *wechattest.FakeAPI
 	wechat *wechat.Messenger
 	policy *bot.Policy
@@ -80,7 +81,7 @@ func (r *deliveryRig) messenger() *wechat.Messenger {
 	cfg := wechat.Config{AppID: "wx-rig", AppSecret: "rig-secret", Token: "rig-token", APIBase: r.fake.URL,
 		HTTPTimeout: 5 * time.Second, Logger: quiet(), Templates: map[string]wechat.TemplateConfig{
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}}}}
-	m, err := wechat.NewMessenger(cfg, store.NewTokenCache(r.rdb, r.keys))
+	m, err := wechat.NewMessenger(cfg, redisstore.NewTokenCache(r.rdb, r.keys))
 	if err != nil {
 		r.tb.Fatal(err)
 	}
@@ -105,8 +106,8 @@ func (r *deliveryRig) replica(rec *store.Records, sched bot.SchedulerConfig, to 
 		clock = time.Now
 	}
 	return bot.NewDesk(bot.Deps{Clock: clock, Policy: r.policy, Tickets: rec.Tickets, Customers: rec.Customers,
-		Units: rec.Units, Sessions: store.NewSessions(r.rdb, r.keys), Backlog: rec.Backlog, Staff: rec.Staff,
-		States: store.NewStaffStates(r.rdb, r.keys), Jobs: rec.Jobs, Customer: to, Scheduler: sched, Log: quiet()})
+		Units: rec.Units, Sessions: redisstore.NewSessions(r.rdb, r.keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: redisstore.NewStaffStates(r.rdb, r.keys), Jobs: rec.Jobs, Customer: to, Scheduler: sched, Log: quiet()})
 }
 
 // seedAutoCloses writes n resolved tickets, each of its own customer (open

@@ -18,6 +18,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/wechat/wechattest"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -29,11 +30,11 @@ type surveyFixture struct {
 	t         *testing.T
 	desk      *bot.Desk
 	rec       *store.Records
-	rdb       *store.Redis
-	keys      store.Keys
-	sessions  *store.Sessions
-	states    *store.StaffStates
-	pending   *store.PendingSurveys
+	rdb       *redisstore.Redis
+	keys      redisstore.Keys
+	sessions  *redisstore.Sessions
+	states    *redisstore.StaffStates
+	pending   *redisstore.PendingSurveys
 	messenger *wechat.Messenger
 	policy    *bot.Policy
 	wx        *wechattest.FakeAPI
@@ -59,7 +60,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	f := &surveyFixture{t: t, rec: storetest.Postgres(t), at: time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
 	f.rdb, f.keys = rdb, keys
-	f.sessions, f.states, f.pending = store.NewSessions(rdb, keys), store.NewStaffStates(rdb, keys), store.NewPendingSurveys(rdb, keys)
+	f.sessions, f.states, f.pending = redisstore.NewSessions(rdb, keys), redisstore.NewStaffStates(rdb, keys), redisstore.NewPendingSurveys(rdb, keys)
 	policy, err := bot.ParsePolicy([]byte(policyYAML), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 		Logger: quiet(), Templates: map[string]wechat.TemplateConfig{
 			"survey": {ID: "tpl-survey", Fields: map[string]string{"title": "thing1", "ticket": "character_string2", "time": "time3", "note": "thing4"}},
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}},
-		}}, store.NewTokenCache(rdb, keys))
+		}}, redisstore.NewTokenCache(rdb, keys))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		StaffChat: staffChat, Answerer: staffChat, Customer: messenger, Log: quiet(),
 		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Chat: f.pending,
-			Links: f.signer, Pacer: store.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
+			Links: f.signer, Pacer: redisstore.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
 	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: f.now, Log: quiet()})
 	mux.Handle("GET /survey/{token}", page) // as cmd/hotline mounts it
 	mux.Handle("POST /survey/{token}", page)

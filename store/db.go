@@ -2,9 +2,7 @@
 // small single-node installs, an embedded SQLite file): DB is the
 // connection, and NewRecords builds one type per noun on it (Tickets,
 // Staff, Jobs, Outbox, ...), each implementing what the bot declares it
-// needs. The fast state lives in Redis (or an embedded in-process
-// Redis-compatible server): Sessions, StaffStates, PendingSurveys, Pacer,
-// TokenCache.
+// needs. The fast state in Redis is store/redisstore's.
 package store
 
 import (

@@ -14,6 +14,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/surveypage"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -49,10 +50,10 @@ func newPageFixture(t *testing.T) *pageFixture {
 	clock := func() time.Time { return f.now }
 	rec := f.rec
 	f.desk = bot.NewDesk(bot.Deps{Clock: clock, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
-		Sessions: store.NewSessions(rdb, keys), Backlog: rec.Backlog, Staff: rec.Staff,
-		States: store.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: log,
+		Sessions: redisstore.NewSessions(rdb, keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: redisstore.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: log,
 		Surveys: bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats,
-			Chat: store.NewPendingSurveys(rdb, keys), Links: f.signer}})
+			Chat: redisstore.NewPendingSurveys(rdb, keys), Links: f.signer}})
 	page := surveypage.New(surveypage.Config{Book: f.desk, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
 	mux.Handle("GET /survey/{token}", page)
 	mux.Handle("POST /survey/{token}", page)

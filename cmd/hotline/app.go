@@ -15,7 +15,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/web"
 	"github.com/hotline-desk/hotline/adapters/wechat"
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // app is Hotline assembled: the desk, its stores and its channels. serve
@@ -30,7 +30,7 @@ type app struct {
 // appOptions are the knobs tests turn; zero values mean production.
 type appOptions struct {
 	clock       bot.Clock
-	keys        store.Keys
+	keys        redisstore.Keys
 	replyBudget time.Duration
 	telegram    func(*telegram.Config) // adjusts the staff bot's settings (rates in tests)
 	scheduler   bot.SchedulerConfig
@@ -41,7 +41,7 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 		opt.clock = time.Now
 	}
 	if opt.keys.Prefix == "" {
-		opt.keys = store.DefaultKeys
+		opt.keys = redisstore.DefaultKeys
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -57,13 +57,13 @@ func newApp(cfg *Config, policy *bot.Policy, b *backends, log *slog.Logger, opt 
 	surveys := newSurveys(cfg, policy, b, opt)
 	deps := bot.Deps{
 		Clock: opt.clock, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
-		Sessions: store.NewSessions(b.redis, opt.keys), Backlog: rec.Backlog, Staff: rec.Staff,
-		States: store.NewStaffStates(b.redis, opt.keys), Jobs: rec.Jobs, Scheduler: opt.scheduler,
+		Sessions: redisstore.NewSessions(b.redis, opt.keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: redisstore.NewStaffStates(b.redis, opt.keys), Jobs: rec.Jobs, Scheduler: opt.scheduler,
 		Metrics: metrics, Surveys: surveys.deps, Log: log,
 	}
 	wcfg := weChatConfig(cfg, policy, log, opt)
 	if cfg.WeChat.Enabled() {
-		messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
+		messenger, err := wechat.NewMessenger(wcfg, redisstore.NewTokenCache(b.redis, opt.keys))
 		if err != nil {
 			return nil, fmt.Errorf("wechat: %w", err)
 		}

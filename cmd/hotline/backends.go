@@ -5,13 +5,14 @@ import (
 	"log/slog"
 
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // backends are the two stores, real or embedded: the database's records
 // (rec.DB is the connection) and Redis.
 type backends struct {
 	rec   *store.Records
-	redis *store.Redis
+	redis *redisstore.Redis
 }
 
 func (b *backends) Close() {
@@ -48,9 +49,9 @@ func openBackends(ctx context.Context, cfg *Config, log *slog.Logger) (*backends
 	}
 	b := &backends{rec: store.NewRecords(db)}
 	if cfg.RedisURL == "" {
-		b.redis, err = store.OpenEmbeddedRedis(ctx)
+		b.redis, err = redisstore.OpenEmbedded(ctx)
 	} else {
-		b.redis, err = store.OpenRedis(ctx, cfg.RedisURL)
+		b.redis, err = redisstore.Open(ctx, cfg.RedisURL)
 	}
 	if err != nil {
 		b.Close()

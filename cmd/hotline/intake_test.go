@@ -34,6 +34,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -142,8 +143,8 @@ type harness struct {
 	srv    *httptest.Server
 	fake   *wechattest.FakeAPI
 	rec    *store.Records
-	rdb    *store.Redis
-	keys   store.Keys
+	rdb    *redisstore.Redis
+	keys   redisstore.Keys
 	aesKey string
 
 	mu     sync.Mutex
@@ -210,11 +211,11 @@ func (h *harness) openStores(embedded bool) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		if h.rdb, err = store.OpenEmbeddedRedis(ctx); err != nil {
+		if h.rdb, err = redisstore.OpenEmbedded(ctx); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { h.rdb.Close() })
-		h.keys = store.DefaultKeys
+		h.keys = redisstore.DefaultKeys
 	} else {
 		if db, err = store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)); err != nil {
 			t.Fatal(err)
@@ -602,7 +603,7 @@ func TestIntakeWholeReportEmbeddedStores(t *testing.T) {
 
 // TestIntakeRetriedConfirmation sends three copies of the 确认 at once, as
 // WeChat does when the first is slow. The first copy opens the ticket; the
-// others wait for its replies (store.Sessions.Replies), so all three answer
+// others wait for its replies (redisstore.Sessions.Replies), so all three answer
 // the same passive reply and nothing is pushed.
 func TestIntakeRetriedConfirmation(t *testing.T) {
 	h := newHarness(t, intakeOptions{})
@@ -904,7 +905,7 @@ func BenchmarkIntakeSteps(b *testing.B) {
 func BenchmarkIntakeOpenTicket(b *testing.B) {
 	h := newHarness(b, intakeOptions{})
 	client := benchClient(h)
-	sessions := store.NewSessions(h.rdb, h.keys)
+	sessions := redisstore.NewSessions(h.rdb, h.keys)
 	openIDs := make(chan string, b.N)
 	for i := range b.N {
 		openID := fmt.Sprintf("oBench-%d", i)

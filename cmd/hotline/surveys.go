@@ -6,7 +6,7 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/surveypage"
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // appSurveys is the survey wiring: the desk's stores and pacer, and the
@@ -24,7 +24,7 @@ func newSurveys(cfg *Config, policy *bot.Policy, b *backends, opt appOptions) ap
 	signer := surveypage.NewSigner(secret, cfg.Survey.PublicURL)
 	rec := b.rec
 	deps := bot.SurveyDeps{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats,
-		Chat: store.NewPendingSurveys(b.redis, opt.keys), Pacer: store.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
+		Chat: redisstore.NewPendingSurveys(b.redis, opt.keys), Pacer: redisstore.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
 	if cfg.Survey.PublicURL != "" {
 		deps.Links = signer
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // PostgresURL is the server tests use: HOTLINE_TEST_DATABASE_URL, or the
@@ -105,14 +106,14 @@ func migrate(t testing.TB, db *store.DB) {
 
 // Redis connects to the real Redis and returns key builders under a prefix
 // of the test's own; every key under it is deleted after the test.
-func Redis(t testing.TB) (*store.Redis, store.Keys) {
+func Redis(t testing.TB) (*redisstore.Redis, redisstore.Keys) {
 	t.Helper()
 	ctx := context.Background()
-	r, err := store.OpenRedis(ctx, RedisURL())
+	r, err := redisstore.Open(ctx, RedisURL())
 	if err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	keys := store.Keys{Prefix: store.KeyPrefix + Name("test") + ":"}
+	keys := redisstore.Keys{Prefix: redisstore.KeyPrefix + Name("test") + ":"}
 	t.Cleanup(func() {
 		iter := r.Scan(context.Background(), 0, keys.Prefix+"*", 1000).Iterator()
 		for iter.Next(context.Background()) {

@@ -1,4 +1,4 @@
-package store_test
+package redisstore_test
 
 import (
 	"context"
@@ -6,14 +6,14 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
 func TestSurveyPendingAndPacer(t *testing.T) {
 	rdb, keys := storetest.Redis(t)
 	ctx := context.Background()
-	s := store.NewPendingSurveys(rdb, keys)
+	s := redisstore.NewPendingSurveys(rdb, keys)
 	if _, found, err := s.PendingSurvey(ctx, "wechat", "o1"); found || err != nil {
 		t.Fatalf("pending before any: %v %v", found, err)
 	}
@@ -31,11 +31,11 @@ func TestSurveyPendingAndPacer(t *testing.T) {
 
 	// Two pacers on one key, as two replicas: 20 waits at 100/s take at
 	// least 190 ms together.
-	a, b := store.NewPacer(rdb, keys, 100), store.NewPacer(rdb, keys, 100)
+	a, b := redisstore.NewPacer(rdb, keys, 100), redisstore.NewPacer(rdb, keys, 100)
 	start := time.Now()
 	errs := make(chan error, 20)
 	for i := range 20 {
-		go func() { errs <- []*store.Pacer{a, b}[i%2].Wait(ctx) }()
+		go func() { errs <- []*redisstore.Pacer{a, b}[i%2].Wait(ctx) }()
 	}
 	for range 20 {
 		if err := <-errs; err != nil {
