@@ -10,26 +10,32 @@ import (
 	"github.com/hotline-desk/hotline/bot/intake"
 )
 
-// Keep implements bot.Backlog. A message kept twice (a retry that failed
+// Backlog keeps inbound messages that could not be handled while a store
+// was down, for replay (intake.Backlog).
+type Backlog struct{ db *DB }
+
+var _ intake.Backlog = (*Backlog)(nil)
+
+// Keep implements intake.Backlog. A message kept twice (a retry that failed
 // again) is kept once.
-func (db *DB) Keep(ctx context.Context, in bot.Inbound, cause string, at time.Time) error {
+func (bl *Backlog) Keep(ctx context.Context, in bot.Inbound, cause string, at time.Time) error {
 	payload, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO inbound_backlog (msg_key, channel, open_id, payload, cause, received_at)
+	_, err = bl.db.ExecContext(ctx, `INSERT INTO inbound_backlog (msg_key, channel, open_id, payload, cause, received_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (msg_key) DO NOTHING`,
 		in.Key, in.Channel, in.From, string(payload), cause, utc(at))
 	return mapError(err)
 }
 
-// Waiting implements bot.Backlog.
-func (db *DB) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem, error) {
+// Waiting implements intake.Backlog.
+func (bl *Backlog) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem, error) {
 	var rows []struct {
 		ID      int64  `db:"id"`
 		Payload string `db:"payload"`
 	}
-	if err := db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog WHERE handled_at IS NULL ORDER BY id LIMIT $1`, limit); err != nil {
+	if err := bl.db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog WHERE handled_at IS NULL ORDER BY id LIMIT $1`, limit); err != nil {
 		return nil, mapError(err)
 	}
 	items := make([]intake.BacklogItem, 0, len(rows))
@@ -43,8 +49,8 @@ func (db *DB) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem, err
 	return items, nil
 }
 
-// Handled implements bot.Backlog.
-func (db *DB) Handled(ctx context.Context, id int64, at time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE inbound_backlog SET handled_at = $2 WHERE id = $1`, id, utc(at))
+// Handled implements intake.Backlog.
+func (bl *Backlog) Handled(ctx context.Context, id int64, at time.Time) error {
+	_, err := bl.db.ExecContext(ctx, `UPDATE inbound_backlog SET handled_at = $2 WHERE id = $1`, id, utc(at))
 	return mapError(err)
 }

@@ -9,12 +9,18 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
+// Customers keeps the people who report faults, by channel and open id
+// (bot.CustomerStore).
+type Customers struct{ db *DB }
+
+var _ bot.CustomerStore = (*Customers)(nil)
+
 const customerColumns = `id, channel, open_id, unit_name, name, phone, room, subscribed, last_seen_at, created_at, updated_at`
 
 // Customer implements bot.CustomerStore.
-func (db *DB) Customer(ctx context.Context, channel, openID string) (*bot.Customer, error) {
+func (cs *Customers) Customer(ctx context.Context, channel, openID string) (*bot.Customer, error) {
 	var c bot.Customer
-	err := db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE channel = $1 AND open_id = $2`, channel, openID)
+	err := cs.db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE channel = $1 AND open_id = $2`, channel, openID)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -22,8 +28,8 @@ func (db *DB) Customer(ctx context.Context, channel, openID string) (*bot.Custom
 }
 
 // SaveCustomer implements bot.CustomerStore.
-func (db *DB) SaveCustomer(ctx context.Context, c *bot.Customer) error {
-	return mapError(upsertCustomer(ctx, db, c))
+func (cs *Customers) SaveCustomer(ctx context.Context, c *bot.Customer) error {
+	return mapError(upsertCustomer(ctx, cs.db, c))
 }
 
 // upsertCustomer inserts or updates c by (channel, open id) and fills its
@@ -48,8 +54,8 @@ func upsertCustomerSQL(args *[]any, c *bot.Customer) string {
 
 // SetSubscribed implements bot.CustomerStore; an unfollow by someone never
 // seen before is recorded too.
-func (db *DB) SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO customers (channel, open_id, subscribed, last_seen_at, created_at, updated_at)
+func (cs *Customers) SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error {
+	_, err := cs.db.ExecContext(ctx, `INSERT INTO customers (channel, open_id, subscribed, last_seen_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $4, $4)
 		ON CONFLICT (channel, open_id) DO UPDATE SET subscribed = excluded.subscribed, updated_at = excluded.updated_at`,
 		channel, openID, subscribed, utc(at))
@@ -57,18 +63,18 @@ func (db *DB) SetSubscribed(ctx context.Context, channel, openID string, subscri
 }
 
 // CustomerByID implements bot.CustomerStore.
-func (db *DB) CustomerByID(ctx context.Context, id int64) (*bot.Customer, error) {
+func (cs *Customers) CustomerByID(ctx context.Context, id int64) (*bot.Customer, error) {
 	var c bot.Customer
-	if err := db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id); err != nil {
+	if err := cs.db.GetContext(ctx, &c, `SELECT `+customerColumns+` FROM customers WHERE id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
 	return &c, nil
 }
 
 // CustomersOfUnit implements bot.CustomerStore.
-func (db *DB) CustomersOfUnit(ctx context.Context, name string) ([]bot.Customer, error) {
+func (cs *Customers) CustomersOfUnit(ctx context.Context, name string) ([]bot.Customer, error) {
 	var all []bot.Customer
-	err := db.SelectContext(ctx, &all, `SELECT `+customerColumns+` FROM customers WHERE subscribed AND unit_name <> ''`)
+	err := cs.db.SelectContext(ctx, &all, `SELECT `+customerColumns+` FROM customers WHERE subscribed AND unit_name <> ''`)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -1,17 +1,17 @@
 // Package store keeps Hotline's records in PostgreSQL (or, for trials and
-// small single-node installs, an embedded SQLite file) and its fast state in
-// Redis (or an embedded in-process Redis-compatible server).
+// small single-node installs, an embedded SQLite file): DB is the
+// connection, and NewRecords builds one type per noun on it (Tickets,
+// Staff, Jobs, Outbox, ...), each implementing what the bot declares it
+// needs. The fast state in Redis is store/redisstore's.
 package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,12 +32,14 @@ const (
 // DB is the relational store. The same queries run on both dialects: they
 // use $n parameters (SQLite accepts them), RETURNING and ON CONFLICT, and
 // bind every time in UTC so SQLite's text timestamps compare correctly.
+//
+// DB is the connection only; the records live in the nouns NewRecords
+// builds on it (Tickets, Staff, Jobs, ...).
 type DB struct {
 	*sqlx.DB
 	Dialect Dialect
 
-	roster *rosterCache // ListStaff's
-	stmts  statements   // prepared statements of the hottest writes
+	stmts statements // prepared statements of the hottest writes
 }
 
 // OpenPostgres connects to PostgreSQL. The URL must be postgres:// or
@@ -58,7 +60,7 @@ func OpenPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database unreachable: %w", err)
 	}
-	return &DB{DB: db, Dialect: Postgres, roster: newRosterCache()}, nil
+	return &DB{DB: db, Dialect: Postgres}, nil
 }
 
 func checkPostgresURL(rawURL string) error {
@@ -117,7 +119,7 @@ func OpenEmbedded(ctx context.Context, dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("embedded database %s: %w", path, err)
 	}
-	return &DB{DB: db, Dialect: SQLite, roster: newRosterCache()}, nil
+	return &DB{DB: db, Dialect: SQLite}, nil
 }
 
 func pingWithin(ctx context.Context, db *sqlx.DB, d time.Duration) error {
@@ -142,45 +144,4 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// arg appends v to args and returns its placeholder. Statements built in
-// parts number their parameters across the parts, so that PostgreSQL can
-// run the parts as one statement.
-func arg(args *[]any, v any) string {
-	*args = append(*args, v)
-	return "$" + strconv.Itoa(len(*args))
-}
-
-// argList appends vs to args and returns their placeholders, comma
-// separated.
-func argList(args *[]any, vs ...any) string {
-	marks := make([]string, len(vs))
-	for i, v := range vs {
-		marks[i] = arg(args, v)
-	}
-	return strings.Join(marks, ", ")
-}
-
-// valuesRow appends vs to args and returns them as one row of VALUES.
-func valuesRow(args *[]any, vs ...any) string { return "(" + argList(args, vs...) + ")" }
-
-// utc binds a time in UTC (see DB).
-func utc(t time.Time) time.Time { return t.UTC() }
-
-// utcPtr binds an optional time in UTC, or NULL.
-func utcPtr(t *time.Time) any {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	return t.UTC()
-}
-
-// nullTime turns a scanned optional time into a pointer.
-func nullTime(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	v := t.Time
-	return &v
 }

@@ -11,7 +11,14 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/engine"
 )
+
+// Jobs keeps scheduled work: reminders, escalations, auto-closes and the
+// rest, claimed with a lease by any replica (engine.JobStore).
+type Jobs struct{ db *DB }
+
+var _ engine.JobStore = (*Jobs)(nil)
 
 const jobColumns = `id, job_key, kind, ticket_id, ref, step, payload, due_at, attempts, last_error, done_at, outcome, created_at`
 
@@ -41,44 +48,44 @@ func insertJobsSQL(args *[]any, jobs []bot.Job, now time.Time) string {
 		VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT (job_key) DO NOTHING`
 }
 
-// AddJobs implements bot.JobStore.
-func (db *DB) AddJobs(ctx context.Context, jobs []bot.Job, now time.Time) error {
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error { return insertJobs(ctx, tx, jobs, now) }))
+// AddJobs implements engine.JobStore.
+func (js *Jobs) AddJobs(ctx context.Context, jobs []bot.Job, now time.Time) error {
+	return mapError(js.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertJobs(ctx, tx, jobs, now) }))
 }
 
-// ClaimJobs implements bot.JobStore. On PostgreSQL, FOR UPDATE SKIP LOCKED
+// ClaimJobs implements engine.JobStore. On PostgreSQL, FOR UPDATE SKIP LOCKED
 // lets replicas claim side by side without waiting on each other's rows;
 // SQLite has one writer, so its plain UPDATE is already exclusive.
-func (db *DB) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
+func (js *Jobs) ClaimJobs(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.Job, error) {
 	lock := ""
-	if db.Dialect == Postgres {
+	if js.db.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var jobs []bot.Job
-	err := db.SelectContext(ctx, &jobs, `UPDATE jobs SET claimed_until = $2, attempts = attempts + 1
+	err := js.db.SelectContext(ctx, &jobs, `UPDATE jobs SET claimed_until = $2, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $1
 			AND (claimed_until IS NULL OR claimed_until <= $1) ORDER BY due_at LIMIT $3`+lock+`)
 		RETURNING `+jobColumns, utc(now), utc(now.Add(lease)), limit)
 	return jobs, mapError(err)
 }
 
-// JobTickets implements bot.JobStore.
-func (db *DB) JobTickets(ctx context.Context, ids []int64) ([]bot.JobTicket, error) {
+// JobTickets implements engine.JobStore.
+func (js *Jobs) JobTickets(ctx context.Context, ids []int64) ([]bot.JobTicket, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var args []any
 	var ts []bot.JobTicket
-	err := db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+`,
+	err := js.db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+`,
 			(SELECT open_id FROM customers WHERE customers.id = tickets.customer_id) AS open_id
 		FROM tickets WHERE id IN (`+inList(&args, ids)+`)`, args...)
 	return ts, mapError(err)
 }
 
-// CloseResolved implements bot.JobStore: the auto-closes of a batch cost
+// CloseResolved implements engine.JobStore: the auto-closes of a batch cost
 // one commit. The status check is in the UPDATE, so a customer's
 // confirmation racing the close changes the ticket once.
-func (db *DB) CloseResolved(ctx context.Context, events []bot.Event, now time.Time) ([]int64, error) {
+func (js *Jobs) CloseResolved(ctx context.Context, events []bot.Event, now time.Time) ([]int64, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -87,7 +94,7 @@ func (db *DB) CloseResolved(ctx context.Context, events []bot.Event, now time.Ti
 		ids[i] = e.TicketID
 	}
 	var closed []int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := js.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		args := []any{utc(now), string(bot.StatusClosed), string(bot.StatusResolved)}
 		err := tx.SelectContext(ctx, &closed, `UPDATE tickets SET status = $2, closed_at = $1, updated_at = $1
 			WHERE status = $3 AND id IN (`+inList(&args, ids)+`) RETURNING id`, args...)
@@ -109,10 +116,10 @@ func insertEventsOf(ctx context.Context, tx *sqlx.Tx, events []bot.Event, ids []
 	return insertEvents(ctx, tx, slices.DeleteFunc(slices.Clone(events), func(e bot.Event) bool { return !closed[e.TicketID] }))
 }
 
-// FinishJobs implements bot.JobStore: one UPDATE per outcome, so that the
+// FinishJobs implements engine.JobStore: one UPDATE per outcome, so that the
 // jobs of a batch cost a commit or two rather than one each. The scheduler's
 // Batch bounds done, well under either dialect's limit on parameters.
-func (db *DB) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time) error {
+func (js *Jobs) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time) error {
 	if len(done) == 0 {
 		return nil
 	}
@@ -122,7 +129,7 @@ func (db *DB) FinishJobs(ctx context.Context, done []bot.Finished, now time.Time
 		byOutcome[f.Outcome] = append(byOutcome[f.Outcome], f.ID)
 		next = append(next, f.Next...)
 	}
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return mapError(js.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, outcome := range slices.Sorted(maps.Keys(byOutcome)) {
 			args := []any{utc(now), outcome}
 			_, err := tx.ExecContext(ctx, `UPDATE jobs SET done_at = $1, outcome = $2, claimed_until = NULL
@@ -145,31 +152,31 @@ func inList(args *[]any, ids []int64) string {
 	return argList(args, vs...)
 }
 
-// RetryJob implements bot.JobStore.
-func (db *DB) RetryJob(ctx context.Context, id int64, due time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE jobs SET due_at = $2, last_error = $3, claimed_until = NULL WHERE id = $1`,
+// RetryJob implements engine.JobStore.
+func (js *Jobs) RetryJob(ctx context.Context, id int64, due time.Time, errText string) error {
+	_, err := js.db.ExecContext(ctx, `UPDATE jobs SET due_at = $2, last_error = $3, claimed_until = NULL WHERE id = $1`,
 		id, utc(due), errText)
 	return mapError(err)
 }
 
-// PendingJobs implements bot.JobStore.
-func (db *DB) PendingJobs(ctx context.Context, limit int) ([]bot.Job, error) {
+// PendingJobs implements engine.JobStore.
+func (js *Jobs) PendingJobs(ctx context.Context, limit int) ([]bot.Job, error) {
 	var jobs []bot.Job
-	err := db.SelectContext(ctx, &jobs, `SELECT `+jobColumns+` FROM jobs WHERE done_at IS NULL ORDER BY due_at LIMIT $1`, limit)
+	err := js.db.SelectContext(ctx, &jobs, `SELECT `+jobColumns+` FROM jobs WHERE done_at IS NULL ORDER BY due_at LIMIT $1`, limit)
 	return jobs, mapError(err)
 }
 
-// FailedJobs implements bot.JobStore.
-func (db *DB) FailedJobs(ctx context.Context, limit int) ([]bot.Job, error) {
+// FailedJobs implements engine.JobStore.
+func (js *Jobs) FailedJobs(ctx context.Context, limit int) ([]bot.Job, error) {
 	var jobs []bot.Job
-	err := db.SelectContext(ctx, &jobs, `SELECT `+jobColumns+` FROM jobs WHERE outcome = 'failed' OR (done_at IS NULL AND last_error <> '')
+	err := js.db.SelectContext(ctx, &jobs, `SELECT `+jobColumns+` FROM jobs WHERE outcome = 'failed' OR (done_at IS NULL AND last_error <> '')
 		ORDER BY id DESC LIMIT $1`, limit)
 	return jobs, mapError(err)
 }
 
 // DueJobs counts jobs due at now and not done (for the metrics).
-func (db *DB) DueJobs(ctx context.Context, now time.Time) (int, error) {
+func (js *Jobs) DueJobs(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := db.GetContext(ctx, &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL AND due_at <= $1`, utc(now))
+	err := js.db.GetContext(ctx, &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL AND due_at <= $1`, utc(now))
 	return n, mapError(err)
 }

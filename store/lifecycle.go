@@ -13,13 +13,13 @@ import (
 // Move implements bot.TicketStore. The status check is part of the
 // UPDATE's WHERE, so concurrent presses race on the row, and only one of
 // them changes it and writes its events.
-func (db *DB) Move(ctx context.Context, id int64, tr bot.Transition, events []bot.Event, jobs []bot.Job) (*bot.Ticket, bool, error) {
+func (tk *Tickets) Move(ctx context.Context, id int64, tr bot.Transition, events []bot.Event, jobs []bot.Job) (*bot.Ticket, bool, error) {
 	query, args, err := moveQuery(id, tr)
 	if err != nil {
 		return nil, false, err
 	}
 	applied := false
-	err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = tk.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -45,7 +45,7 @@ func (db *DB) Move(ctx context.Context, id int64, tr bot.Transition, events []bo
 	if err != nil {
 		return nil, false, fmt.Errorf("%s ticket %d: %w", tr.Action, id, mapError(err))
 	}
-	t, err := db.Ticket(ctx, id)
+	t, err := tk.Ticket(ctx, id)
 	return t, applied, err
 }
 
@@ -107,9 +107,9 @@ func moveQuery(id int64, tr bot.Transition) (string, []any, error) {
 	return q, args, nil
 }
 
-// ActiveTickets implements bot.TicketUpdater: the nearest deadline first
+// ActiveTickets implements bot.TicketStore: the nearest deadline first
 // (the response deadline until answered, then the resolution deadline).
-func (db *DB) ActiveTickets(ctx context.Context, assignee *int64) ([]bot.Ticket, error) {
+func (tk *Tickets) ActiveTickets(ctx context.Context, assignee *int64) ([]bot.Ticket, error) {
 	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE status IN ('open', 'acknowledged', 'waiting', 'resolved')`
 	var args []any
 	if assignee != nil {
@@ -118,6 +118,6 @@ func (db *DB) ActiveTickets(ctx context.Context, assignee *int64) ([]bot.Ticket,
 	}
 	q += ` ORDER BY CASE WHEN responded_at IS NULL THEN response_due ELSE COALESCE(resolution_due, response_due) END, id LIMIT 200`
 	var out []bot.Ticket
-	err := db.SelectContext(ctx, &out, q, args...)
+	err := tk.db.SelectContext(ctx, &out, q, args...)
 	return out, mapError(err)
 }

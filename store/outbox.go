@@ -10,48 +10,29 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/hotline-desk/hotline/bot"
 )
 
-// The staff chat's durable outbox (telegram_outbox), the record of the
-// messages it sent (telegram_messages) and the marks of the updates it took
-// (telegram_updates). Messages are stored first and delivered by a worker on
-// any replica, which claims rows with a lease: a Telegram outage or a crash
-// delays a message but never loses it.
-
-// Kinds of outbox items.
-const (
-	OutboxSend = "send"
-	OutboxEdit = "edit"
-)
-
-// OutboxItem is one message waiting for delivery to a staff chat.
-type OutboxItem struct {
-	ID        int64     `db:"id"`
-	ChatID    int64     `db:"chat_id"`
-	Kind      string    `db:"kind"`      // OutboxSend or OutboxEdit
-	Ref       string    `db:"ref"`       // names the message for edits; "" for none
-	TicketID  int64     `db:"ticket_id"` // 0 for none
-	Payload   string    `db:"payload"`   // the message as JSON, the adapter's business
-	CreatedAt time.Time `db:"created_at"`
-	DueAt     time.Time `db:"due_at"`
-	Attempts  int       `db:"attempts"` // failed tries so far
-	LastError string    `db:"last_error"`
-	// Key, when set, is unique: enqueueing the same key again stores
-	// nothing (scheduled work that runs twice sends once).
-	Key string `db:"-"`
-}
+// Outbox keeps the staff chat's durable outbox (telegram_outbox), the
+// record of the messages it sent (telegram_messages) and the marks of the
+// updates it took (telegram_updates): what adapters/telegram keeps durable.
+// Messages are stored first and delivered by a worker on any replica, which
+// claims rows with a lease: a Telegram outage or a crash delays a message
+// but never loses it.
+type Outbox struct{ db *DB }
 
 const outboxColumns = `id, chat_id, kind, ref, ticket_id, payload, created_at, due_at, attempts, last_error`
 
 // Enqueue stores an item for delivery and returns its id. It is due at
 // item.DueAt (set it to now to send at once).
-func (db *DB) Enqueue(ctx context.Context, item OutboxItem) (int64, error) {
+func (ob *Outbox) Enqueue(ctx context.Context, item bot.OutboxItem) (int64, error) {
 	var key any
 	if item.Key != "" {
 		key = item.Key
 	}
 	var id int64
-	err := db.QueryRowxContext(ctx, `INSERT INTO telegram_outbox (chat_id, kind, ref, ticket_id, payload, created_at, due_at, dedupe_key)
+	err := ob.db.QueryRowxContext(ctx, `INSERT INTO telegram_outbox (chat_id, kind, ref, ticket_id, payload, created_at, due_at, dedupe_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
 		item.ChatID, item.Kind, item.Ref, item.TicketID, item.Payload, utc(item.CreatedAt), utc(item.DueAt), key,
 	).Scan(&id)
@@ -88,20 +69,20 @@ const claimable = `SELECT o.id FROM telegram_outbox o
 // each other's rows instead of waiting or taking them twice; a row another
 // claimer leased meanwhile fails the lease condition when rechecked. SQLite
 // has one writer, so its single UPDATE is already exclusive.
-func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+func (ob *Outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.OutboxItem, error) {
 	pick := claimable
-	if db.Dialect == Postgres {
+	if ob.db.Dialect == Postgres {
 		pick += ` FOR UPDATE SKIP LOCKED`
 	}
-	var items []OutboxItem
-	err := db.SelectContext(ctx, &items, `UPDATE telegram_outbox SET claimed_until = $2
+	var items []bot.OutboxItem
+	err := ob.db.SelectContext(ctx, &items, `UPDATE telegram_outbox SET claimed_until = $2
 		WHERE id IN (`+pick+`) RETURNING `+outboxColumns,
 		utc(now), utc(now.Add(lease)), limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", mapError(err))
 	}
 	// RETURNING promises no order.
-	slices.SortFunc(items, func(a, b OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(items, func(a, b bot.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
 	return items, nil
 }
 
@@ -109,15 +90,15 @@ func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, lim
 // A send that has a ref or a ticket is also recorded in telegram_messages,
 // in the same transaction, so a later edit finds it by ref and a reply to it
 // finds its ticket. Marking an item already marked changes nothing.
-func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, now time.Time) error {
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		var it OutboxItem
+func (ob *Outbox) MarkSent(ctx context.Context, id int64, messageID int, now time.Time) error {
+	err := ob.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var it bot.OutboxItem
 		err := tx.GetContext(ctx, &it, `UPDATE telegram_outbox SET sent_at = $2, claimed_until = NULL
 			WHERE id = $1 AND sent_at IS NULL RETURNING `+outboxColumns, id, utc(now))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // marked before: a worker whose lease ran out, or a retried mark
 		}
-		if err != nil || it.Kind != OutboxSend || (it.Ref == "" && it.TicketID == 0) {
+		if err != nil || it.Kind != bot.OutboxSend || (it.Ref == "" && it.TicketID == 0) {
 			return err
 		}
 		return recordMessage(ctx, tx, it, messageID, now)
@@ -131,7 +112,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, messageID int, now time.Ti
 // recordMessage names message messageID. A ref names one message: a newer
 // message under the same ref takes the name (edits go to it), and the older
 // one keeps its row without a name, so a reply to it still finds its ticket.
-func recordMessage(ctx context.Context, tx *sqlx.Tx, it OutboxItem, messageID int, now time.Time) error {
+func recordMessage(ctx context.Context, tx *sqlx.Tx, it bot.OutboxItem, messageID int, now time.Time) error {
 	var ref any
 	if it.Ref != "" {
 		ref = it.Ref
@@ -148,23 +129,19 @@ func recordMessage(ctx context.Context, tx *sqlx.Tx, it OutboxItem, messageID in
 
 // Retry gives item id back for another try at dueAt, counting a failed
 // attempt and keeping its error for the operator.
-func (db *DB) Retry(ctx context.Context, id int64, dueAt time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox
-		SET due_at = $2, last_error = $3, attempts = attempts + 1, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(dueAt), errText)
+func (ob *Outbox) Retry(ctx context.Context, id int64, dueAt time.Time, errText string) error {
+	err := ob.settlePending(ctx, id, `due_at = $2, last_error = $3, attempts = attempts + 1`, utc(dueAt), errText)
 	if err != nil {
-		return fmt.Errorf("retry outbox item: %w", mapError(err))
+		return fmt.Errorf("retry outbox item: %w", err)
 	}
 	return nil
 }
 
 // Postpone gives item id back untried, due at dueAt: the worker could not
 // try it in time (pacing, shutdown), which is no failure of the item.
-func (db *DB) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox SET due_at = $2, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(dueAt))
-	if err != nil {
-		return fmt.Errorf("postpone outbox item: %w", mapError(err))
+func (ob *Outbox) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
+	if err := ob.settlePending(ctx, id, `due_at = $2`, utc(dueAt)); err != nil {
+		return fmt.Errorf("postpone outbox item: %w", err)
 	}
 	return nil
 }
@@ -172,21 +149,28 @@ func (db *DB) Postpone(ctx context.Context, id int64, dueAt time.Time) error {
 // Fail gives up on item id for good (the bot was blocked, the chat is
 // gone): it stays in the table with its error, is never tried again, and
 // no longer holds back the later messages of its chat.
-func (db *DB) Fail(ctx context.Context, id int64, now time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_outbox
-		SET failed_at = $2, last_error = $3, attempts = attempts + 1, claimed_until = NULL
-		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, id, utc(now), errText)
+func (ob *Outbox) Fail(ctx context.Context, id int64, now time.Time, errText string) error {
+	err := ob.settlePending(ctx, id, `failed_at = $2, last_error = $3, attempts = attempts + 1`, utc(now), errText)
 	if err != nil {
-		return fmt.Errorf("fail outbox item: %w", mapError(err))
+		return fmt.Errorf("fail outbox item: %w", err)
 	}
 	return nil
 }
 
+// settlePending applies set (whose parameters start at $2) to item id and
+// ends its lease, if the item is still pending: one already sent or given
+// up is left as it is (a worker whose lease ran out reports late).
+func (ob *Outbox) settlePending(ctx context.Context, id int64, set string, args ...any) error {
+	_, err := ob.db.ExecContext(ctx, `UPDATE telegram_outbox SET `+set+`, claimed_until = NULL
+		WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL`, append([]any{id}, args...)...)
+	return mapError(err)
+}
+
 // MessageByRef returns the id of the message last sent to chatID under ref,
 // or bot.ErrNotFound when none was (yet).
-func (db *DB) MessageByRef(ctx context.Context, chatID int64, ref string) (int, error) {
+func (ob *Outbox) MessageByRef(ctx context.Context, chatID int64, ref string) (int, error) {
 	var id int
-	err := db.GetContext(ctx, &id, `SELECT message_id FROM telegram_messages WHERE chat_id = $1 AND ref = $2`, chatID, ref)
+	err := ob.db.GetContext(ctx, &id, `SELECT message_id FROM telegram_messages WHERE chat_id = $1 AND ref = $2`, chatID, ref)
 	if err != nil {
 		return 0, fmt.Errorf("message by ref: %w", mapError(err))
 	}
@@ -195,9 +179,9 @@ func (db *DB) MessageByRef(ctx context.Context, chatID int64, ref string) (int, 
 
 // TicketOfMessage returns the ticket message messageID in chatID was sent
 // about (0 for none), or bot.ErrNotFound for a message the outbox never sent.
-func (db *DB) TicketOfMessage(ctx context.Context, chatID int64, messageID int) (int64, error) {
+func (ob *Outbox) TicketOfMessage(ctx context.Context, chatID int64, messageID int) (int64, error) {
 	var id int64
-	err := db.GetContext(ctx, &id, `SELECT ticket_id FROM telegram_messages WHERE chat_id = $1 AND message_id = $2`,
+	err := ob.db.GetContext(ctx, &id, `SELECT ticket_id FROM telegram_messages WHERE chat_id = $1 AND message_id = $2`,
 		chatID, messageID)
 	if err != nil {
 		return 0, fmt.Errorf("ticket of message: %w", mapError(err))
@@ -208,10 +192,10 @@ func (db *DB) TicketOfMessage(ctx context.Context, chatID int64, messageID int) 
 // PruneOutbox deletes outbox items delivered or given up before before, and
 // update marks older than it. Telegram never resends an update after a day,
 // and a delivered item's record lives on in telegram_messages.
-func (db *DB) PruneOutbox(ctx context.Context, before time.Time) error {
-	_, err := db.ExecContext(ctx, `DELETE FROM telegram_outbox WHERE sent_at < $1 OR failed_at < $1`, utc(before))
+func (ob *Outbox) PruneOutbox(ctx context.Context, before time.Time) error {
+	_, err := ob.db.ExecContext(ctx, `DELETE FROM telegram_outbox WHERE sent_at < $1 OR failed_at < $1`, utc(before))
 	if err == nil {
-		_, err = db.ExecContext(ctx, `DELETE FROM telegram_updates WHERE seen_at < $1`, utc(before))
+		_, err = ob.db.ExecContext(ctx, `DELETE FROM telegram_updates WHERE seen_at < $1`, utc(before))
 	}
 	if err != nil {
 		return fmt.Errorf("prune outbox: %w", mapError(err))
@@ -219,22 +203,19 @@ func (db *DB) PruneOutbox(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// UpdateLease is how long a mark taken by FirstUpdate keeps the update from
-// other handlers before it counts as abandoned (its handler's process died).
-// Handlers must finish well within it.
-const UpdateLease = 2 * time.Minute
-
 // FirstUpdate marks Telegram update updateID as taken by the caller and
 // reports whether the caller is the first to take it, across replicas and
 // restarts: a retried webhook call or a re-fetched update gets false. A mark
-// older than UpdateLease and never completed by UpdateHandled is taken over.
+// older than lease and never completed by UpdateHandled counts as abandoned
+// (its handler's process died) and is taken over; the caller decides the
+// lease, and its handlers must finish well within it.
 // The marks live in the database rather than in Redis so that a lost Redis
 // does not make a replica handle old updates again.
-func (db *DB) FirstUpdate(ctx context.Context, updateID int, now time.Time) (bool, error) {
-	res, err := db.ExecContext(ctx, `INSERT INTO telegram_updates (update_id, seen_at) VALUES ($1, $2)
+func (ob *Outbox) FirstUpdate(ctx context.Context, updateID int, now time.Time, lease time.Duration) (bool, error) {
+	res, err := ob.db.ExecContext(ctx, `INSERT INTO telegram_updates (update_id, seen_at) VALUES ($1, $2)
 		ON CONFLICT (update_id) DO UPDATE SET seen_at = excluded.seen_at
 		WHERE telegram_updates.handled_at IS NULL AND telegram_updates.seen_at <= $3`,
-		updateID, utc(now), utc(now.Add(-UpdateLease)))
+		updateID, utc(now), utc(now.Add(-lease)))
 	if err != nil {
 		return false, fmt.Errorf("mark update: %w", mapError(err))
 	}
@@ -243,8 +224,8 @@ func (db *DB) FirstUpdate(ctx context.Context, updateID int, now time.Time) (boo
 }
 
 // UpdateHandled completes the mark FirstUpdate took: the update is done with.
-func (db *DB) UpdateHandled(ctx context.Context, updateID int, now time.Time) error {
-	_, err := db.ExecContext(ctx, `UPDATE telegram_updates SET handled_at = $2 WHERE update_id = $1`, updateID, utc(now))
+func (ob *Outbox) UpdateHandled(ctx context.Context, updateID int, now time.Time) error {
+	_, err := ob.db.ExecContext(ctx, `UPDATE telegram_updates SET handled_at = $2 WHERE update_id = $1`, updateID, utc(now))
 	if err != nil {
 		return fmt.Errorf("mark update handled: %w", mapError(err))
 	}
@@ -253,9 +234,9 @@ func (db *DB) UpdateHandled(ctx context.Context, updateID int, now time.Time) er
 
 // UpdateWasHandled reports whether update updateID was handled to the end;
 // false with a mark present means a handler is still at it.
-func (db *DB) UpdateWasHandled(ctx context.Context, updateID int) (bool, error) {
+func (ob *Outbox) UpdateWasHandled(ctx context.Context, updateID int) (bool, error) {
 	var n int
-	err := db.GetContext(ctx, &n, `SELECT count(*) FROM telegram_updates
+	err := ob.db.GetContext(ctx, &n, `SELECT count(*) FROM telegram_updates
 		WHERE update_id = $1 AND handled_at IS NOT NULL`, updateID)
 	if err != nil {
 		return false, fmt.Errorf("update handled: %w", mapError(err))
@@ -267,8 +248,8 @@ func (db *DB) UpdateWasHandled(ctx context.Context, updateID int) (bool, error) 
 // single long-polling process calls it when it starts: marks left without
 // completion were its predecessor's, cut short by a crash, and Telegram
 // hands those updates out again because their offset was not confirmed.
-func (db *DB) ReleaseUpdates(ctx context.Context) error {
-	_, err := db.ExecContext(ctx, `DELETE FROM telegram_updates WHERE handled_at IS NULL`)
+func (ob *Outbox) ReleaseUpdates(ctx context.Context) error {
+	_, err := ob.db.ExecContext(ctx, `DELETE FROM telegram_updates WHERE handled_at IS NULL`)
 	if err != nil {
 		return fmt.Errorf("release updates: %w", mapError(err))
 	}

@@ -13,15 +13,19 @@ import (
 	"github.com/hotline-desk/hotline/bot/survey"
 )
 
-// Revisit rounds (bot.RoundStore).
+// Rounds keeps survey rounds (回访) and the surveys they send
+// (survey.RoundStore).
+type Rounds struct{ db *DB }
+
+var _ survey.RoundStore = (*Rounds)(nil)
 
 const roundColumns = `id, questionnaire, period_from, period_to, unit, engineer, severities, sample_rate, seed, status,
 	selected, created_by, report_chat, created_at, finished_at, closed_at`
 
-// RoundCandidates implements bot.RoundStore: tickets resolved in the
+// RoundCandidates implements survey.RoundStore: tickets resolved in the
 // period, each customer's latest first, with what decides whether the
 // customer may be asked (subscribed, TD, rounds already this month).
-func (db *DB) RoundCandidates(ctx context.Context, q survey.RoundQuery) ([]survey.RoundCandidate, error) {
+func (rs *Rounds) RoundCandidates(ctx context.Context, q survey.RoundQuery) ([]survey.RoundCandidate, error) {
 	args := []any{utc(q.From), utc(q.To), utc(q.MonthFrom), utc(q.MonthTo)}
 	where := ""
 	if q.Engineer != "" {
@@ -37,7 +41,7 @@ func (db *DB) RoundCandidates(ctx context.Context, q survey.RoundQuery) ([]surve
 		where += " AND t.severity IN (" + strings.Join(marks, ", ") + ")"
 	}
 	var out []survey.RoundCandidate
-	err := db.SelectContext(ctx, &out, `SELECT t.id AS ticket_id, t.customer_id, t.unit_name, t.staff_number, t.staff_name,
+	err := rs.db.SelectContext(ctx, &out, `SELECT t.id AS ticket_id, t.customer_id, t.unit_name, t.staff_number, t.staff_name,
 			t.severity, t.resolved_at, c.subscribed, (o.customer_id IS NOT NULL) AS opted_out,
 			(SELECT count(*) FROM surveys s WHERE s.customer_id = t.customer_id AND s.round_id IS NOT NULL
 				AND s.status <> 'cancelled' AND s.created_at >= $3 AND s.created_at < $4) AS rounds_this_month
@@ -48,9 +52,9 @@ func (db *DB) RoundCandidates(ctx context.Context, q survey.RoundQuery) ([]surve
 	return out, mapError(err)
 }
 
-// CreateRound implements bot.RoundStore.
-func (db *DB) CreateRound(ctx context.Context, r *survey.Round, surveys []survey.Survey, jobs func(*survey.Round) []bot.Job) error {
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+// CreateRound implements survey.RoundStore.
+func (rs *Rounds) CreateRound(ctx context.Context, r *survey.Round, surveys []survey.Survey, jobs func(*survey.Round) []bot.Job) error {
+	return mapError(rs.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &r.ID, `INSERT INTO survey_rounds (questionnaire, period_from, period_to, unit, engineer,
 			severities, sample_rate, seed, status, selected, created_by, report_chat, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
@@ -70,24 +74,24 @@ func (db *DB) CreateRound(ctx context.Context, r *survey.Round, surveys []survey
 	}))
 }
 
-// Round implements bot.RoundStore.
-func (db *DB) Round(ctx context.Context, id int64) (*survey.Round, error) {
+// Round implements survey.RoundStore.
+func (rs *Rounds) Round(ctx context.Context, id int64) (*survey.Round, error) {
 	var r survey.Round
-	if err := db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM survey_rounds WHERE id = $1`, id); err != nil {
+	if err := rs.db.GetContext(ctx, &r, `SELECT `+roundColumns+` FROM survey_rounds WHERE id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
 	return &r, nil
 }
 
-// Rounds implements bot.RoundStore.
-func (db *DB) Rounds(ctx context.Context, limit int) ([]survey.Round, error) {
+// Rounds implements survey.RoundStore.
+func (rs *Rounds) Rounds(ctx context.Context, limit int) ([]survey.Round, error) {
 	var out []survey.Round
-	err := db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM survey_rounds ORDER BY id DESC LIMIT $1`, limit)
+	err := rs.db.SelectContext(ctx, &out, `SELECT `+roundColumns+` FROM survey_rounds ORDER BY id DESC LIMIT $1`, limit)
 	return out, mapError(err)
 }
 
-// SetRoundStatus implements bot.RoundStore.
-func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, status string, at time.Time, jobs []bot.Job) (bool, error) {
+// SetRoundStatus implements survey.RoundStore.
+func (rs *Rounds) SetRoundStatus(ctx context.Context, id int64, from []string, status string, at time.Time, jobs []bot.Job) (bool, error) {
 	args := []any{id, status}
 	set := "status = $2"
 	switch status {
@@ -102,7 +106,7 @@ func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, statu
 		marks[i] = "$" + strconv.Itoa(len(args))
 	}
 	applied := false
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := rs.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE survey_rounds SET `+set+` WHERE id = $1 AND status IN (`+strings.Join(marks, ", ")+`)`, args...)
 		if applied, err = changed(res, err); err != nil || !applied {
 			return err
@@ -112,14 +116,14 @@ func (db *DB) SetRoundStatus(ctx context.Context, id int64, from []string, statu
 	return applied, mapError(err)
 }
 
-// ClaimRoundSurveys implements bot.RoundStore, the way ClaimJobs does.
-func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time, lease time.Duration, limit int) ([]survey.Survey, error) {
+// ClaimRoundSurveys implements survey.RoundStore, the way ClaimJobs does.
+func (rs *Rounds) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time, lease time.Duration, limit int) ([]survey.Survey, error) {
 	lock := ""
-	if db.Dialect == Postgres {
+	if rs.db.Dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var ids []int64
-	err := db.SelectContext(ctx, &ids, `UPDATE surveys SET claimed_until = $3, attempts = attempts + 1
+	err := rs.db.SelectContext(ctx, &ids, `UPDATE surveys SET claimed_until = $3, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM surveys WHERE round_id = $1 AND status = 'pending' AND next_try_at <= $2
 			AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY next_try_at, id LIMIT $4`+lock+`)
 		RETURNING id`, round, utc(now), utc(now.Add(lease)), limit)
@@ -131,17 +135,17 @@ func (db *DB) ClaimRoundSurveys(ctx context.Context, round int64, now time.Time,
 		return nil, err
 	}
 	var out []survey.Survey
-	err = db.SelectContext(ctx, &out, db.Rebind(query), args...)
+	err = rs.db.SelectContext(ctx, &out, rs.db.Rebind(query), args...)
 	return out, mapError(err)
 }
 
-// NextRoundTry implements bot.RoundStore.
-func (db *DB) NextRoundTry(ctx context.Context, round int64, now time.Time) (*time.Time, error) {
+// NextRoundTry implements survey.RoundStore.
+func (rs *Rounds) NextRoundTry(ctx context.Context, round int64, now time.Time) (*time.Time, error) {
 	var rows []struct {
 		NextTry *time.Time `db:"next_try_at"`
 		Claimed *time.Time `db:"claimed_until"`
 	}
-	err := db.SelectContext(ctx, &rows, `SELECT next_try_at, claimed_until FROM surveys WHERE round_id = $1 AND status = 'pending'
+	err := rs.db.SelectContext(ctx, &rows, `SELECT next_try_at, claimed_until FROM surveys WHERE round_id = $1 AND status = 'pending'
 		ORDER BY CASE WHEN claimed_until > $2 THEN claimed_until ELSE next_try_at END LIMIT 1`, round, utc(now))
 	if err != nil || len(rows) == 0 {
 		return nil, mapError(err)
@@ -156,9 +160,9 @@ func (db *DB) NextRoundTry(ctx context.Context, round int64, now time.Time) (*ti
 	return r.NextTry, nil
 }
 
-// CancelRoundSurveys implements bot.RoundStore.
-func (db *DB) CancelRoundSurveys(ctx context.Context, round int64, at time.Time) error {
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+// CancelRoundSurveys implements survey.RoundStore.
+func (rs *Rounds) CancelRoundSurveys(ctx context.Context, round int64, at time.Time) error {
+	return mapError(rs.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled', last_error = 'round closed', claimed_until = NULL,
 			next_try_at = NULL WHERE round_id = $1 AND status = 'pending'`, round); err != nil {
 			return err
@@ -168,8 +172,15 @@ func (db *DB) CancelRoundSurveys(ctx context.Context, round int64, at time.Time)
 	}))
 }
 
-// RoundProgress implements bot.RoundStore.
-func (db *DB) RoundProgress(ctx context.Context, round int64) (survey.RoundProgress, error) {
+// SkipSurvey implements survey.RoundStore.
+func (rs *Rounds) SkipSurvey(ctx context.Context, id int64, reason string) error {
+	_, err := rs.db.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled', last_error = $2, claimed_until = NULL, next_try_at = NULL
+		WHERE id = $1 AND status = 'pending'`, id, reason)
+	return mapError(err)
+}
+
+// RoundProgress implements survey.RoundStore.
+func (rs *Rounds) RoundProgress(ctx context.Context, round int64) (survey.RoundProgress, error) {
 	var p survey.RoundProgress
 	var rows []struct {
 		Status    string `db:"status"`
@@ -177,7 +188,7 @@ func (db *DB) RoundProgress(ctx context.Context, round int64) (survey.RoundProgr
 		Rating    *int   `db:"rating"`
 		N         int    `db:"n"`
 	}
-	err := db.SelectContext(ctx, &rows, `SELECT status, (sent_at IS NOT NULL) AS delivered, rating, count(*) AS n
+	err := rs.db.SelectContext(ctx, &rows, `SELECT status, (sent_at IS NOT NULL) AS delivered, rating, count(*) AS n
 		FROM surveys WHERE round_id = $1 GROUP BY status, (sent_at IS NOT NULL), rating`, round)
 	if err != nil {
 		return p, mapError(err)
@@ -201,7 +212,7 @@ func (db *DB) RoundProgress(ctx context.Context, round int64) (survey.RoundProgr
 			p.Ratings[*r.Rating-1] += r.N
 		}
 	}
-	err = db.SelectContext(ctx, &p.Errors, `SELECT last_error FROM surveys WHERE round_id = $1 AND status = 'failed'
+	err = rs.db.SelectContext(ctx, &p.Errors, `SELECT last_error FROM surveys WHERE round_id = $1 AND status = 'failed'
 		GROUP BY last_error ORDER BY count(*) DESC, last_error LIMIT 3`, round)
 	return p, mapError(err)
 }

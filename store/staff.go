@@ -13,12 +13,21 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
+// Staff keeps the roster, invitations and each member's load
+// (bot.StaffStore), with the roster cached in this process (rosterCache).
+type Staff struct {
+	db     *DB
+	roster *rosterCache // ListStaff's
+}
+
+var _ bot.StaffStore = (*Staff)(nil)
+
 const staffColumns = `id, number, name, roles, units, hours, telegram_user_id, active, last_assigned_at, created_at, updated_at`
 
 // SyncStaff implements bot.StaffStore.
-func (db *DB) SyncStaff(ctx context.Context, staff []bot.Staff) error {
-	defer db.roster.forget()
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+func (sf *Staff) SyncStaff(ctx context.Context, staff []bot.Staff) error {
+	defer sf.roster.forget()
+	return sf.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, s := range staff {
 			_, err := tx.ExecContext(ctx, `INSERT INTO staff (number, name, roles, units, hours, telegram_user_id, active, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7)
@@ -35,65 +44,65 @@ func (db *DB) SyncStaff(ctx context.Context, staff []bot.Staff) error {
 }
 
 // AddStaff implements bot.StaffStore; a number in use is bot.ErrConflict.
-func (db *DB) AddStaff(ctx context.Context, s *bot.Staff) error {
-	defer db.roster.forget()
-	err := db.QueryRowxContext(ctx, `INSERT INTO staff (number, name, roles, units, hours, telegram_user_id, active, created_at, updated_at)
+func (sf *Staff) AddStaff(ctx context.Context, s *bot.Staff) error {
+	defer sf.roster.forget()
+	err := sf.db.QueryRowxContext(ctx, `INSERT INTO staff (number, name, roles, units, hours, telegram_user_id, active, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id`,
 		s.Number, s.Name, s.RolesText, s.UnitsText, s.Hours, s.TelegramUserID, utc(s.CreatedAt)).Scan(&s.ID)
 	return mapError(err)
 }
 
 // SetStaffActive implements bot.StaffStore.
-func (db *DB) SetStaffActive(ctx context.Context, number string, active bool, now time.Time) error {
-	defer db.roster.forget()
-	res, err := db.ExecContext(ctx, `UPDATE staff SET active = $2, updated_at = $3 WHERE number = $1`, number, active, utc(now))
+func (sf *Staff) SetStaffActive(ctx context.Context, number string, active bool, now time.Time) error {
+	defer sf.roster.forget()
+	res, err := sf.db.ExecContext(ctx, `UPDATE staff SET active = $2, updated_at = $3 WHERE number = $1`, number, active, utc(now))
 	return expectOne(res, err)
 }
 
-func (db *DB) staffWhere(ctx context.Context, where string, arg any) (*bot.Staff, error) {
+func (sf *Staff) staffWhere(ctx context.Context, where string, arg any) (*bot.Staff, error) {
 	var s bot.Staff
-	if err := db.GetContext(ctx, &s, `SELECT `+staffColumns+` FROM staff WHERE `+where, arg); err != nil {
+	if err := sf.db.GetContext(ctx, &s, `SELECT `+staffColumns+` FROM staff WHERE `+where, arg); err != nil {
 		return nil, mapError(err)
 	}
 	return &s, nil
 }
 
 // StaffByNumber implements bot.StaffStore.
-func (db *DB) StaffByNumber(ctx context.Context, number string) (*bot.Staff, error) {
-	return db.staffWhere(ctx, `number = $1`, number)
+func (sf *Staff) StaffByNumber(ctx context.Context, number string) (*bot.Staff, error) {
+	return sf.staffWhere(ctx, `number = $1`, number)
 }
 
 // StaffByID implements bot.StaffStore.
-func (db *DB) StaffByID(ctx context.Context, id int64) (*bot.Staff, error) {
-	return db.staffWhere(ctx, `id = $1`, id)
+func (sf *Staff) StaffByID(ctx context.Context, id int64) (*bot.Staff, error) {
+	return sf.staffWhere(ctx, `id = $1`, id)
 }
 
 // StaffByTelegram implements bot.StaffStore: only active staff are found.
-func (db *DB) StaffByTelegram(ctx context.Context, userID int64) (*bot.Staff, error) {
-	return db.staffWhere(ctx, `telegram_user_id = $1 AND active`, userID)
+func (sf *Staff) StaffByTelegram(ctx context.Context, userID int64) (*bot.Staff, error) {
+	return sf.staffWhere(ctx, `telegram_user_id = $1 AND active`, userID)
 }
 
 // ListStaff implements bot.StaffStore. The roster is read at most once per
-// rosterTTL and forgotten at once when staff change through this DB; changes
-// made by other processes (hotline staff, other replicas) show within
+// rosterTTL and forgotten at once when staff change through this Staff;
+// changes made otherwise (hotline staff, other replicas) show within
 // rosterTTL. LastAssignedAt is as of the read: assignments do not make the
 // roster be read again (OpenLoad has the current times).
-func (db *DB) ListStaff(ctx context.Context) ([]bot.Staff, error) {
-	if staff, ok := db.roster.recall(); ok {
+func (sf *Staff) ListStaff(ctx context.Context) ([]bot.Staff, error) {
+	if staff, ok := sf.roster.recall(); ok {
 		return staff, nil
 	}
-	gen := db.roster.generation()
+	gen := sf.roster.generation()
 	var out []bot.Staff
-	if err := db.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff ORDER BY number`); err != nil {
+	if err := sf.db.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff ORDER BY number`); err != nil {
 		return nil, mapError(err)
 	}
-	db.roster.remember(gen, out)
+	sf.roster.remember(gen, out)
 	return slices.Clone(out), nil
 }
 
 // CreateInvite implements bot.StaffStore.
-func (db *DB) CreateInvite(ctx context.Context, staffID int64, codeHash string, expires time.Time) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO staff_invites (code_hash, staff_id, expires_at) VALUES ($1, $2, $3)`,
+func (sf *Staff) CreateInvite(ctx context.Context, staffID int64, codeHash string, expires time.Time) error {
+	_, err := sf.db.ExecContext(ctx, `INSERT INTO staff_invites (code_hash, staff_id, expires_at) VALUES ($1, $2, $3)`,
 		codeHash, staffID, utc(expires))
 	return mapError(err)
 }
@@ -101,10 +110,10 @@ func (db *DB) CreateInvite(ctx context.Context, staffID int64, codeHash string, 
 // RedeemInvite implements bot.StaffStore. Using the code and linking the
 // account happen in one transaction; a Telegram account linked to someone
 // else is a conflict.
-func (db *DB) RedeemInvite(ctx context.Context, codeHash string, telegramUserID int64, now time.Time) (*bot.Staff, error) {
-	defer db.roster.forget()
+func (sf *Staff) RedeemInvite(ctx context.Context, codeHash string, telegramUserID int64, now time.Time) (*bot.Staff, error) {
+	defer sf.roster.forget()
 	var staffID int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := sf.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		err := tx.QueryRowxContext(ctx, `UPDATE staff_invites SET used_at = $2
 			WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING staff_id`, codeHash, utc(now)).Scan(&staffID)
 		if err != nil {
@@ -116,17 +125,17 @@ func (db *DB) RedeemInvite(ctx context.Context, codeHash string, telegramUserID 
 	if err != nil {
 		return nil, mapError(err)
 	}
-	return db.StaffByID(ctx, staffID)
+	return sf.StaffByID(ctx, staffID)
 }
 
 // OpenLoad implements bot.StaffStore.
-func (db *DB) OpenLoad(ctx context.Context) (map[int64]bot.Load, error) {
+func (sf *Staff) OpenLoad(ctx context.Context) (map[int64]bot.Load, error) {
 	var rows []struct {
 		ID             int64        `db:"id"`
 		LastAssignedAt sql.NullTime `db:"last_assigned_at"`
 		Open           int          `db:"open_tickets"`
 	}
-	err := db.SelectContext(ctx, &rows, `SELECT s.id, s.last_assigned_at, count(t.id) AS open_tickets
+	err := sf.db.SelectContext(ctx, &rows, `SELECT s.id, s.last_assigned_at, count(t.id) AS open_tickets
 		FROM staff s LEFT JOIN tickets t ON t.assignee_id = s.id AND t.closed_at IS NULL
 			AND t.status IN ('open', 'acknowledged', 'waiting')
 		GROUP BY s.id, s.last_assigned_at`)

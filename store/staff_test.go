@@ -13,10 +13,10 @@ import (
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
-func addStaff(t *testing.T, db *store.DB, number string) *bot.Staff {
+func addStaff(t *testing.T, rec *store.Records, number string) *bot.Staff {
 	t.Helper()
 	s := &bot.Staff{Number: number, Name: "工" + number, RolesText: bot.RoleEngineer, Active: true, CreatedAt: t0, UpdatedAt: t0}
-	if err := db.AddStaff(context.Background(), s); err != nil {
+	if err := rec.Staff.AddStaff(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -25,9 +25,9 @@ func addStaff(t *testing.T, db *store.DB, number string) *bot.Staff {
 // A ticket opened with its customer, assignee, events and jobs writes them
 // all; a retry of its opening message writes none of them again.
 func TestOpenTicketWithEverything(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
-		who := addStaff(t, db, "007")
+		who := addStaff(t, rec, "007")
 		open := func(key, name string) (*bot.Ticket, bool) {
 			t.Helper()
 			c := &bot.Customer{Channel: "wechat", OpenID: "o4", UnitName: "市中心医院", Name: name, Subscribed: true, LastSeenAt: &t0, UpdatedAt: t0}
@@ -41,7 +41,7 @@ func TestOpenTicketWithEverything(t *testing.T) {
 				return []bot.Job{{Key: fmt.Sprintf("remind:%d", tk.ID), Kind: bot.JobRemind, TicketID: &tk.ID, DueAt: t0.Add(time.Hour)},
 					{Key: fmt.Sprintf("breach:%d", tk.ID), Kind: bot.JobBreach, TicketID: &tk.ID, DueAt: t0.Add(2 * time.Hour)}}, nil
 			}
-			created, err := db.OpenTicket(ctx, bot.Opening{Customer: c, Ticket: tk, Events: events, Jobs: jobs})
+			created, err := rec.Tickets.OpenTicket(ctx, bot.Opening{Customer: c, Ticket: tk, Events: events, Jobs: jobs})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,15 +57,15 @@ func TestOpenTicketWithEverything(t *testing.T) {
 		if again, created := open("msg:o4:1", "李四"); created || again.ID != tk.ID {
 			t.Fatalf("retry: created=%v id=%d, want %d", created, again.ID, tk.ID)
 		}
-		c, err := db.Customer(ctx, "wechat", "o4")
+		c, err := rec.Customers.Customer(ctx, "wechat", "o4")
 		if err != nil || c.ID != tk.CustomerID || c.Name != "张三" || c.UnitName != "市中心医院" {
 			t.Fatalf("customer = %+v, %v", c, err)
 		}
-		got, err := db.Ticket(ctx, tk.ID)
+		got, err := rec.Tickets.Ticket(ctx, tk.ID)
 		if err != nil || got.AssigneeID == nil || *got.AssigneeID != who.ID || got.StaffNumber != "007" {
 			t.Fatalf("ticket = %+v, %v", got, err)
 		}
-		events, err := db.Events(ctx, tk.ID)
+		events, err := rec.Tickets.Events(ctx, tk.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,11 +76,11 @@ func TestOpenTicketWithEverything(t *testing.T) {
 		if d := cmp.Diff([]string{bot.EventOpened, "assigned"}, kinds); d != "" {
 			t.Fatalf("events (-want +got):\n%s", d)
 		}
-		pending, err := db.PendingJobs(ctx, 10)
+		pending, err := rec.Jobs.PendingJobs(ctx, 10)
 		if err != nil || len(pending) != 2 {
 			t.Fatalf("jobs = %+v, %v", pending, err)
 		}
-		load, err := db.OpenLoad(ctx)
+		load, err := rec.Staff.OpenLoad(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,14 +90,14 @@ func TestOpenTicketWithEverything(t *testing.T) {
 	})
 }
 
-// The roster is kept in memory, but a change through the same DB shows at
+// The roster is kept in memory, but a change through the same Staff shows at
 // once.
 func TestRosterFollowsChanges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
 		numbers := func() []string {
 			t.Helper()
-			roster, err := db.ListStaff(ctx)
+			roster, err := rec.Staff.ListStaff(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,20 +112,20 @@ func TestRosterFollowsChanges(t *testing.T) {
 		if got := numbers(); len(got) != 0 {
 			t.Fatalf("roster %v, want none", got)
 		}
-		addStaff(t, db, "001")
-		addStaff(t, db, "002")
+		addStaff(t, rec, "001")
+		addStaff(t, rec, "002")
 		if d := cmp.Diff([]string{"001 工001", "002 工002"}, numbers()); d != "" {
 			t.Fatalf("after add (-want +got):\n%s", d)
 		}
-		roster, _ := db.ListStaff(ctx)
+		roster, _ := rec.Staff.ListStaff(ctx)
 		roster[0].Name = "changed by a caller"
-		if err := db.SetStaffActive(ctx, "001", false, t0); err != nil {
+		if err := rec.Staff.SetStaffActive(ctx, "001", false, t0); err != nil {
 			t.Fatal(err)
 		}
 		if d := cmp.Diff([]string{"002 工002"}, numbers()); d != "" {
 			t.Fatalf("after disable (-want +got):\n%s", d)
 		}
-		if err := db.SyncStaff(ctx, []bot.Staff{{Number: "002", Name: "王工", RolesText: bot.RoleEngineer, UpdatedAt: t0}}); err != nil {
+		if err := rec.Staff.SyncStaff(ctx, []bot.Staff{{Number: "002", Name: "王工", RolesText: bot.RoleEngineer, UpdatedAt: t0}}); err != nil {
 			t.Fatal(err)
 		}
 		if d := cmp.Diff([]string{"002 王工"}, numbers()); d != "" {

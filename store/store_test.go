@@ -18,8 +18,8 @@ import (
 var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
 func TestMigrateIsIdempotent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if err := db.Migrate(context.Background(), discard()); err != nil {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
+		if err := rec.DB.Migrate(context.Background(), discard()); err != nil {
 			t.Fatalf("second migrate: %v", err)
 		}
 	})
@@ -74,51 +74,51 @@ func TestOpenPostgresRejectsBadURLs(t *testing.T) {
 }
 
 func TestCustomers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
-		if _, err := db.Customer(ctx, "wechat", "o1"); !errors.Is(err, bot.ErrNotFound) {
+		if _, err := rec.Customers.Customer(ctx, "wechat", "o1"); !errors.Is(err, bot.ErrNotFound) {
 			t.Fatalf("missing customer: %v, want ErrNotFound", err)
 		}
 		c := &bot.Customer{Channel: "wechat", OpenID: "o1", UnitName: "市中心医院", Name: "张三", Phone: "13800138000", Subscribed: true, UpdatedAt: t0}
-		if err := db.SaveCustomer(ctx, c); err != nil {
+		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		c.Room = "302"
 		c.UpdatedAt = t0.Add(time.Hour)
 		id := c.ID
-		if err := db.SaveCustomer(ctx, c); err != nil {
+		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		if c.ID != id {
 			t.Fatalf("upsert changed id %d → %d", id, c.ID)
 		}
-		got, err := db.Customer(ctx, "wechat", "o1")
+		got, err := rec.Customers.Customer(ctx, "wechat", "o1")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Room != "302" || got.Name != "张三" || !got.Subscribed || !got.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Fatalf("customer = %+v", got)
 		}
-		if err := db.SetSubscribed(ctx, "wechat", "o1", false, t0); err != nil {
+		if err := rec.Customers.SetSubscribed(ctx, "wechat", "o1", false, t0); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ = db.Customer(ctx, "wechat", "o1"); got.Subscribed {
+		if got, _ = rec.Customers.Customer(ctx, "wechat", "o1"); got.Subscribed {
 			t.Fatal("still subscribed after unfollow")
 		}
 	})
 }
 
 func TestUnits(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
 		start, end := sla.Date{Year: 2026, Month: 1, Day: 1}, sla.Date{Year: 2026, Month: 12, Day: 31}
 		units := []bot.Unit{{Name: "大庆市住房公积金管理中心", Plan: "5x9", ServiceStart: &start, ServiceEnd: &end}, {Name: "ACME Ltd", Plan: "7x24"}}
 		for range 2 { // a second sync updates in place
-			if err := db.SyncUnits(ctx, units, t0); err != nil {
+			if err := rec.Units.SyncUnits(ctx, units, t0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got, err := db.Unit(ctx, " 大庆市 住房公积金管理中心 ")
+		got, err := rec.Units.Unit(ctx, " 大庆市 住房公积金管理中心 ")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,10 +126,10 @@ func TestUnits(t *testing.T) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("unit (-want +got):\n%s", d)
 		}
-		if got, err = db.Unit(ctx, "ａｃｍｅ ltd"); err != nil || got.ServiceEnd != nil {
+		if got, err = rec.Units.Unit(ctx, "ａｃｍｅ ltd"); err != nil || got.ServiceEnd != nil {
 			t.Fatalf("full-width lookup: %+v, %v", got, err)
 		}
-		if _, err := db.Unit(ctx, "nobody"); !errors.Is(err, bot.ErrNotFound) {
+		if _, err := rec.Units.Unit(ctx, "nobody"); !errors.Is(err, bot.ErrNotFound) {
 			t.Fatalf("unknown unit: %v", err)
 		}
 	})
@@ -145,25 +145,25 @@ func newTicket(customerID int64, key string) *bot.Ticket {
 }
 
 func TestTickets(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
 		c := &bot.Customer{Channel: "wechat", OpenID: "o2", Subscribed: true, UpdatedAt: t0}
-		if err := db.SaveCustomer(ctx, c); err != nil {
+		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		tk := newTicket(c.ID, "msg:o2:1")
 		opened := bot.Event{At: t0, ActorKind: bot.ActorCustomer, Actor: "o2", Kind: bot.EventOpened, Body: "打印机不能用"}
-		created, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk, Events: []bot.Event{opened}})
+		created, err := rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: tk, Events: []bot.Event{opened}})
 		if err != nil || !created || tk.ID == 0 {
 			t.Fatalf("open: created=%v id=%d err=%v", created, tk.ID, err)
 		}
 		again := newTicket(c.ID, "msg:o2:1")
 		again.Description = "a retry"
-		created, err = db.OpenTicket(ctx, bot.Opening{Ticket: again, Events: []bot.Event{opened}})
+		created, err = rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: again, Events: []bot.Event{opened}})
 		if err != nil || created || again.ID != tk.ID || again.Description != "打印机不能用" {
 			t.Fatalf("retry: created=%v id=%d desc=%q err=%v", created, again.ID, again.Description, err)
 		}
-		got, err := db.Ticket(ctx, tk.ID)
+		got, err := rec.Tickets.Ticket(ctx, tk.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,20 +173,20 @@ func TestTickets(t *testing.T) {
 		key := "msg:o2:2"
 		msg := bot.Event{TicketID: tk.ID, At: t0.Add(time.Minute), ActorKind: bot.ActorCustomer, Kind: bot.EventMessage, Body: "还是不行", MsgKey: &key}
 		for i, want := range []bool{true, false} {
-			added, err := db.AddEvent(ctx, msg)
+			added, err := rec.Tickets.AddEvent(ctx, msg)
 			if err != nil || added != want {
 				t.Fatalf("add event #%d: added=%v err=%v", i, added, err)
 			}
 		}
-		events, err := db.Events(ctx, tk.ID)
+		events, err := rec.Tickets.Events(ctx, tk.ID)
 		if err != nil || len(events) != 2 || events[1].Body != "还是不行" {
 			t.Fatalf("events = %+v, %v", events, err)
 		}
-		open, err := db.OpenTicketsOf(ctx, c.ID)
+		open, err := rec.Tickets.OpenTicketsOf(ctx, c.ID)
 		if err != nil || len(open) != 1 {
 			t.Fatalf("open tickets = %d, %v", len(open), err)
 		}
-		latest, err := db.LatestTicketOf(ctx, c.ID)
+		latest, err := rec.Tickets.LatestTicketOf(ctx, c.ID)
 		if err != nil || latest.ID != tk.ID {
 			t.Fatalf("latest = %+v, %v", latest, err)
 		}
@@ -195,10 +195,10 @@ func TestTickets(t *testing.T) {
 
 // Three copies of one opening message at once make one ticket.
 func TestOpenTicketRace(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
 		c := &bot.Customer{Channel: "wechat", OpenID: "o3", Subscribed: true, UpdatedAt: t0}
-		if err := db.SaveCustomer(ctx, c); err != nil {
+		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		ids := make([]int64, 3)
@@ -208,7 +208,7 @@ func TestOpenTicketRace(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				tk := newTicket(c.ID, "msg:o3:9")
-				if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
+				if _, err := rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 					t.Errorf("open #%d: %v", i, err)
 				}
 				ids[i] = tk.ID
@@ -222,13 +222,13 @@ func TestOpenTicketRace(t *testing.T) {
 }
 
 func TestSettingIsDecidedOnce(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		ctx := context.Background()
-		first, err := db.Setting(ctx, "survey_secret", "aaa", t0)
+		first, err := rec.Settings.Setting(ctx, "survey_secret", "aaa", t0)
 		if err != nil || first != "aaa" {
 			t.Fatalf("first: %q, %v", first, err)
 		}
-		if again, err := db.Setting(ctx, "survey_secret", "bbb", t0); err != nil || again != "aaa" {
+		if again, err := rec.Settings.Setting(ctx, "survey_secret", "bbb", t0); err != nil || again != "aaa" {
 			t.Fatalf("second replica read %q, %v", again, err)
 		}
 	})

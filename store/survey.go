@@ -13,7 +13,11 @@ import (
 	"github.com/hotline-desk/hotline/conversation"
 )
 
-// Surveys, their answers and opt-outs (bot.SurveyStore).
+// Surveys keeps satisfaction surveys, their answers and customers'
+// opt-outs (survey.Store).
+type Surveys struct{ db *DB }
+
+var _ survey.Store = (*Surveys)(nil)
 
 const surveyColumns = `s.id, s.survey_key, s.round_id, s.ticket_id, s.customer_id, s.questionnaire, s.unit_name,
 	s.staff_number, s.staff_name, s.severity, s.status, s.via, s.attempts, s.last_error, s.next_try_at, s.created_at,
@@ -39,36 +43,36 @@ func insertSurvey(ctx context.Context, q sqlx.ExtContext, s *survey.Survey) (boo
 	return true, nil
 }
 
-// CreateSurvey implements bot.SurveyStore; on a taken key it loads the
+// CreateSurvey implements survey.Store; on a taken key it loads the
 // existing survey into s.
-func (db *DB) CreateSurvey(ctx context.Context, s *survey.Survey) (bool, error) {
-	created, err := insertSurvey(ctx, db, s)
+func (ss *Surveys) CreateSurvey(ctx context.Context, s *survey.Survey) (bool, error) {
+	created, err := insertSurvey(ctx, ss.db, s)
 	if err != nil || created {
 		return created, mapError(err)
 	}
-	err = db.GetContext(ctx, s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.survey_key = $1`, s.Key)
+	err = ss.db.GetContext(ctx, s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.survey_key = $1`, s.Key)
 	return false, mapError(err)
 }
 
-// Survey implements bot.SurveyStore.
-func (db *DB) Survey(ctx context.Context, id int64) (*survey.Survey, error) {
+// Survey implements survey.Store.
+func (ss *Surveys) Survey(ctx context.Context, id int64) (*survey.Survey, error) {
 	var s survey.Survey
-	if err := db.GetContext(ctx, &s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = $1`, id); err != nil {
+	if err := ss.db.GetContext(ctx, &s, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
 	return &s, nil
 }
 
-// SurveyAnswers implements bot.SurveyStore.
-func (db *DB) SurveyAnswers(ctx context.Context, id int64) ([]survey.Answer, error) {
+// SurveyAnswers implements survey.Store.
+func (ss *Surveys) SurveyAnswers(ctx context.Context, id int64) ([]survey.Answer, error) {
 	var out []survey.Answer
-	err := db.SelectContext(ctx, &out, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY at, question`, id)
+	err := ss.db.SelectContext(ctx, &out, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY at, question`, id)
 	return out, mapError(err)
 }
 
-// MarkSurveySent implements bot.SurveyStore.
-func (db *DB) MarkSurveySent(ctx context.Context, id int64, via string, at, expires time.Time, jobs []bot.Job) error {
-	return mapError(db.inTx(ctx, func(tx *sqlx.Tx) error {
+// MarkSurveySent implements survey.Store.
+func (ss *Surveys) MarkSurveySent(ctx context.Context, id int64, via string, at, expires time.Time, jobs []bot.Job) error {
+	return mapError(ss.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE surveys SET status = 'sent', via = $2, sent_at = $3, expires_at = $4,
 			claimed_until = NULL, next_try_at = NULL, last_error = '' WHERE id = $1 AND status = 'pending'`, id, via, utc(at), utc(expires))
 		if err := expectOne(res, err); err != nil {
@@ -78,36 +82,29 @@ func (db *DB) MarkSurveySent(ctx context.Context, id int64, via string, at, expi
 	}))
 }
 
-// RetrySurvey implements bot.SurveyStore.
-func (db *DB) RetrySurvey(ctx context.Context, id int64, next time.Time, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE surveys SET next_try_at = $2, last_error = $3, claimed_until = NULL
+// RetrySurvey implements survey.Store.
+func (ss *Surveys) RetrySurvey(ctx context.Context, id int64, next time.Time, errText string) error {
+	_, err := ss.db.ExecContext(ctx, `UPDATE surveys SET next_try_at = $2, last_error = $3, claimed_until = NULL
 		WHERE id = $1 AND status = 'pending'`, id, utc(next), errText)
 	return mapError(err)
 }
 
-// FailSurvey implements bot.SurveyStore.
-func (db *DB) FailSurvey(ctx context.Context, id int64, errText string) error {
-	_, err := db.ExecContext(ctx, `UPDATE surveys SET status = 'failed', last_error = $2, claimed_until = NULL, next_try_at = NULL
+// FailSurvey implements survey.Store.
+func (ss *Surveys) FailSurvey(ctx context.Context, id int64, errText string) error {
+	_, err := ss.db.ExecContext(ctx, `UPDATE surveys SET status = 'failed', last_error = $2, claimed_until = NULL, next_try_at = NULL
 		WHERE id = $1 AND status = 'pending'`, id, errText)
 	return mapError(err)
 }
 
-// SkipSurvey implements bot.RoundStore.
-func (db *DB) SkipSurvey(ctx context.Context, id int64, reason string) error {
-	_, err := db.ExecContext(ctx, `UPDATE surveys SET status = 'cancelled', last_error = $2, claimed_until = NULL, next_try_at = NULL
-		WHERE id = $1 AND status = 'pending'`, id, reason)
-	return mapError(err)
-}
-
-// MarkReminded implements bot.SurveyStore.
-func (db *DB) MarkReminded(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res, err := db.ExecContext(ctx, `UPDATE surveys SET reminded_at = $2 WHERE id = $1 AND status = 'sent' AND reminded_at IS NULL`, id, utc(at))
+// MarkReminded implements survey.Store.
+func (ss *Surveys) MarkReminded(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := ss.db.ExecContext(ctx, `UPDATE surveys SET reminded_at = $2 WHERE id = $1 AND status = 'sent' AND reminded_at IS NULL`, id, utc(at))
 	return changed(res, err)
 }
 
-// ExpireSurvey implements bot.SurveyStore.
-func (db *DB) ExpireSurvey(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res, err := db.ExecContext(ctx, `UPDATE surveys SET
+// ExpireSurvey implements survey.Store.
+func (ss *Surveys) ExpireSurvey(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := ss.db.ExecContext(ctx, `UPDATE surveys SET
 			status = CASE WHEN status = 'sent' THEN 'expired' ELSE status END,
 			completed_at = CASE WHEN status = 'answered' THEN $2 ELSE completed_at END
 		WHERE id = $1 AND (status = 'sent' OR (status = 'answered' AND completed_at IS NULL))`, id, utc(at))
@@ -122,12 +119,12 @@ func changed(res interface{ RowsAffected() (int64, error) }, err error) (bool, e
 	return n > 0, err
 }
 
-// AnswerSurvey implements bot.SurveyStore. The survey's row is updated
+// AnswerSurvey implements survey.Store. The survey's row is updated
 // first, so concurrent answers (the page and the chat at once) queue on it
 // and exactly one of them counts the overall rating.
-func (db *DB) AnswerSurvey(ctx context.Context, id int64, in survey.AnswerInput) (conversation.AnswerOutcome, error) {
+func (ss *Surveys) AnswerSurvey(ctx context.Context, id int64, in survey.AnswerInput) (conversation.AnswerOutcome, error) {
 	out := conversation.AnswerCounted
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := ss.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = answerTx(ctx, tx, id, in)
 		return err
@@ -189,21 +186,21 @@ func markAnswered(ctx context.Context, tx *sqlx.Tx, s *survey.Survey, in survey.
 	return nil
 }
 
-// SetSurveyOptOut implements bot.SurveyStore.
-func (db *DB) SetSurveyOptOut(ctx context.Context, customerID int64, out bool, at time.Time) error {
+// SetSurveyOptOut implements survey.Store.
+func (ss *Surveys) SetSurveyOptOut(ctx context.Context, customerID int64, out bool, at time.Time) error {
 	var err error
 	if out {
-		_, err = db.ExecContext(ctx, `INSERT INTO survey_optouts (customer_id, at) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING`,
+		_, err = ss.db.ExecContext(ctx, `INSERT INTO survey_optouts (customer_id, at) VALUES ($1, $2) ON CONFLICT (customer_id) DO NOTHING`,
 			customerID, utc(at))
 	} else {
-		_, err = db.ExecContext(ctx, `DELETE FROM survey_optouts WHERE customer_id = $1`, customerID)
+		_, err = ss.db.ExecContext(ctx, `DELETE FROM survey_optouts WHERE customer_id = $1`, customerID)
 	}
 	return mapError(err)
 }
 
-// OptedOut implements bot.SurveyStore.
-func (db *DB) OptedOut(ctx context.Context, customerID int64) (bool, error) {
+// OptedOut implements survey.Store.
+func (ss *Surveys) OptedOut(ctx context.Context, customerID int64) (bool, error) {
 	var n int
-	err := db.GetContext(ctx, &n, `SELECT count(*) FROM survey_optouts WHERE customer_id = $1`, customerID)
+	err := ss.db.GetContext(ctx, &n, `SELECT count(*) FROM survey_optouts WHERE customer_id = $1`, customerID)
 	return n > 0, mapError(err)
 }

@@ -11,6 +11,12 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
+// Tickets keeps tickets and their event logs (bot.TicketStore): opening a
+// ticket with its first events and jobs, changing it, reading it.
+type Tickets struct{ db *DB }
+
+var _ bot.TicketStore = (*Tickets)(nil)
+
 const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_name, phone, room, description,
 	severity, status, plan, paid_service, reported_at, response_due, resolution_due, paused, paused_since,
 	responded_at, resolved_at, closed_at, assignee_id, staff_name, staff_number, handling, resolution,
@@ -19,14 +25,14 @@ const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_n
 // OpenTicket implements bot.TicketStore. The unique key on opened_by is the
 // last guard against a retried opening message: the loser of a race loads
 // the winner's ticket.
-func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
-	open := db.openInSteps
-	if db.Dialect == Postgres {
-		open = db.openAtOnce
+func (tk *Tickets) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
+	open := tk.openInSteps
+	if tk.db.Dialect == Postgres {
+		open = tk.openAtOnce
 	}
 	err := mapError(open(ctx, o))
 	if errors.Is(err, bot.ErrConflict) {
-		existing, lerr := db.ticketOpenedBy(ctx, o.Ticket.OpenedBy)
+		existing, lerr := tk.ticketOpenedBy(ctx, o.Ticket.OpenedBy)
 		if lerr != nil {
 			return false, fmt.Errorf("load ticket after conflict: %w", lerr)
 		}
@@ -44,9 +50,9 @@ func (db *DB) OpenTicket(ctx context.Context, o bot.Opening) (bool, error) {
 // id from its sequence first, so that its events and jobs can name it, and
 // each write is a data-modifying CTE. The customer's id reaches the ticket
 // in SQL. Both statements are prepared once per connection.
-func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
+func (tk *Tickets) openAtOnce(ctx context.Context, o bot.Opening) error {
 	t := o.Ticket
-	next, done, err := db.prepared(ctx, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`)
+	next, done, err := tk.db.prepared(ctx, `SELECT nextval(pg_get_serial_sequence('tickets', 'id'))`)
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,7 @@ func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
 	for i, w := range writes {
 		ctes = append(ctes, fmt.Sprintf("w%d AS (%s)", i, w(&args)))
 	}
-	stmt, done, err := db.prepared(ctx, "WITH "+strings.Join(ctes, ",\n")+"\nSELECT customer_id FROM t")
+	stmt, done, err := tk.db.prepared(ctx, "WITH "+strings.Join(ctes, ",\n")+"\nSELECT customer_id FROM t")
 	if err != nil {
 		return err
 	}
@@ -86,10 +92,10 @@ func (db *DB) openAtOnce(ctx context.Context, o bot.Opening) error {
 
 // openInSteps writes an opening statement by statement in a transaction
 // (SQLite has no data-modifying CTEs); the ticket's id comes from its insert.
-func (db *DB) openInSteps(ctx context.Context, o bot.Opening) error {
+func (tk *Tickets) openInSteps(ctx context.Context, o bot.Opening) error {
 	t := o.Ticket
 	t.ID = 0
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+	return tk.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		customer := t.CustomerID
 		if o.Customer != nil {
 			if err := upsertCustomer(ctx, tx, o.Customer); err != nil {
@@ -164,33 +170,33 @@ func insertTicketSQL(args *[]any, t *bot.Ticket, customer string) string {
 		RETURNING id, customer_id`
 }
 
-func (db *DB) ticketOpenedBy(ctx context.Context, key string) (*bot.Ticket, error) {
+func (tk *Tickets) ticketOpenedBy(ctx context.Context, key string) (*bot.Ticket, error) {
 	var t bot.Ticket
-	err := db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets WHERE opened_by = $1`, key)
+	err := tk.db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets WHERE opened_by = $1`, key)
 	return &t, mapError(err)
 }
 
 // Ticket implements bot.TicketStore.
-func (db *DB) Ticket(ctx context.Context, id int64) (*bot.Ticket, error) {
+func (tk *Tickets) Ticket(ctx context.Context, id int64) (*bot.Ticket, error) {
 	var t bot.Ticket
-	if err := db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id); err != nil {
+	if err := tk.db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id); err != nil {
 		return nil, mapError(err)
 	}
 	return &t, nil
 }
 
 // OpenTicketsOf implements bot.TicketStore.
-func (db *DB) OpenTicketsOf(ctx context.Context, customerID int64) ([]bot.Ticket, error) {
+func (tk *Tickets) OpenTicketsOf(ctx context.Context, customerID int64) ([]bot.Ticket, error) {
 	var ts []bot.Ticket
-	err := db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+` FROM tickets
+	err := tk.db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+` FROM tickets
 		WHERE customer_id = $1 AND closed_at IS NULL ORDER BY id DESC LIMIT 20`, customerID)
 	return ts, mapError(err)
 }
 
 // LatestTicketOf implements bot.TicketStore.
-func (db *DB) LatestTicketOf(ctx context.Context, customerID int64) (*bot.Ticket, error) {
+func (tk *Tickets) LatestTicketOf(ctx context.Context, customerID int64) (*bot.Ticket, error) {
 	var t bot.Ticket
-	err := db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets
+	err := tk.db.GetContext(ctx, &t, `SELECT `+ticketColumns+` FROM tickets
 		WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, customerID)
 	if err != nil {
 		return nil, mapError(err)
@@ -199,8 +205,8 @@ func (db *DB) LatestTicketOf(ctx context.Context, customerID int64) (*bot.Ticket
 }
 
 // AddEvent implements bot.TicketStore.
-func (db *DB) AddEvent(ctx context.Context, e bot.Event) (bool, error) {
-	added, err := insertEvent(ctx, db, e)
+func (tk *Tickets) AddEvent(ctx context.Context, e bot.Event) (bool, error) {
+	added, err := insertEvent(ctx, tk.db, e)
 	return added, mapError(err)
 }
 
@@ -241,9 +247,9 @@ func insertEventsSQL(args *[]any, events []bot.Event) string {
 }
 
 // Events implements bot.TicketStore.
-func (db *DB) Events(ctx context.Context, ticketID int64) ([]bot.Event, error) {
+func (tk *Tickets) Events(ctx context.Context, ticketID int64) ([]bot.Event, error) {
 	var es []bot.Event
-	err := db.SelectContext(ctx, &es, `SELECT id, ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key
+	err := tk.db.SelectContext(ctx, &es, `SELECT id, ticket_id, at, actor_kind, actor, kind, body, media_id, msg_key
 		FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, ticketID)
 	return es, mapError(err)
 }

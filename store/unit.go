@@ -12,6 +12,11 @@ import (
 	"github.com/hotline-desk/hotline/bot/sla"
 )
 
+// Units keeps the customer organisations of the policy (bot.UnitStore).
+type Units struct{ db *DB }
+
+var _ bot.UnitStore = (*Units)(nil)
+
 type unitRow struct {
 	ID    int64          `db:"id"`
 	Name  string         `db:"name"`
@@ -21,9 +26,9 @@ type unitRow struct {
 }
 
 // Unit implements bot.UnitStore.
-func (db *DB) Unit(ctx context.Context, name string) (*bot.Unit, error) {
+func (us *Units) Unit(ctx context.Context, name string) (*bot.Unit, error) {
 	var r unitRow
-	err := db.GetContext(ctx, &r, `SELECT id, name, plan,
+	err := us.db.GetContext(ctx, &r, `SELECT id, name, plan,
 		CAST(service_start AS TEXT) AS service_start, CAST(service_end AS TEXT) AS service_end
 		FROM units WHERE name_key = $1`, bot.UnitKey(name))
 	if err != nil {
@@ -60,8 +65,8 @@ func dateArg(d *sla.Date) any {
 // SyncUnits implements bot.UnitStore: the policy's units are inserted or
 // updated by name; units not in the policy are left alone (tickets refer
 // to them by name).
-func (db *DB) SyncUnits(ctx context.Context, units []bot.Unit, now time.Time) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+func (us *Units) SyncUnits(ctx context.Context, units []bot.Unit, now time.Time) error {
+	return us.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, u := range units {
 			if err := upsertUnit(ctx, tx, u, now); err != nil {
 				return fmt.Errorf("sync unit %q: %w", u.Name, mapError(err))

@@ -153,7 +153,7 @@ func TestSurveyPageInChromium(t *testing.T) {
 	}
 	screenshot(t, ctx, "survey-page-thanks.png")
 	var got string
-	f.db.GetContext(context.Background(), &got, `SELECT string_agg(question || '=' || value, ',' ORDER BY question) FROM survey_answers WHERE survey_id = $1`, f.survey)
+	f.rec.DB.GetContext(context.Background(), &got, `SELECT string_agg(question || '=' || value, ',' ORDER BY question) FROM survey_answers WHERE survey_id = $1`, f.survey)
 	if got != "attitude=1,comment=希望下次能早点上门,overall=2,solved=no,speed=及时" {
 		t.Fatalf("answers recorded: %s", got)
 	}
@@ -169,7 +169,7 @@ func TestSurveyPageInChromium(t *testing.T) {
 		t.Fatalf("a second submission: %q %q", h, p)
 	}
 	var rating int
-	f.db.GetContext(context.Background(), &rating, `SELECT rating FROM surveys WHERE id = $1`, f.survey)
+	f.rec.DB.GetContext(context.Background(), &rating, `SELECT rating FROM surveys WHERE id = $1`, f.survey)
 	if rating != 2 {
 		t.Fatalf("the second submission changed the rating to %d", rating)
 	}

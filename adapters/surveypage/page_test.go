@@ -17,6 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -26,7 +27,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 // revisit survey delivered to a customer and a clock the test sets.
 type pageFixture struct {
 	t      *testing.T
-	db     *store.DB
+	rec    *store.Records
 	page   *survey.Page
 	signer *surveypage.Signer
 	srv    *httptest.Server
@@ -37,10 +38,9 @@ type pageFixture struct {
 
 func newPageFixture(t *testing.T) *pageFixture {
 	t.Helper()
-	f := &pageFixture{t: t, db: storetest.Postgres(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, shanghai)}
+	f := &pageFixture{t: t, rec: storetest.Postgres(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, shanghai)}
 	f.expiry = f.now.Add(7 * 24 * time.Hour)
 	rdb, keys := storetest.Redis(t)
-	sessions := store.NewSessions(rdb, keys)
 	log := slog.New(slog.DiscardHandler)
 	pol, err := policy.Default(policy.Options{Location: shanghai, Log: log})
 	if err != nil {
@@ -51,9 +51,12 @@ func newPageFixture(t *testing.T) *pageFixture {
 	t.Cleanup(f.srv.Close)
 	f.signer = surveypage.NewSigner([]byte("page test secret, thirty-two characters or more"), f.srv.URL)
 	clock := func() time.Time { return f.now }
-	n := notify.New(notify.Deps{Clock: clock, Policy: pol, Staff: f.db, Customers: f.db, Tickets: f.db, Log: log})
-	f.page = survey.New(survey.Deps{Clock: clock, Policy: pol, Customers: f.db, Tickets: f.db, Jobs: f.db, Store: f.db,
-		RoundStore: f.db, RevisitStore: f.db, StatsStore: f.db, Pending: sessions, Sessions: sessions, States: sessions,
+	rec := f.rec
+	n := notify.New(notify.Deps{Clock: clock, Policy: pol, Staff: rec.Staff, Customers: rec.Customers, Tickets: rec.Tickets, Log: log})
+	sessions := redisstore.NewSessions(rdb, keys)
+	f.page = survey.New(survey.Deps{Clock: clock, Policy: pol, Customers: rec.Customers, Tickets: rec.Tickets, Jobs: rec.Jobs,
+		Store: rec.Surveys, RoundStore: rec.Rounds, RevisitStore: rec.Revisits, StatsStore: rec.Stats,
+		Pending: redisstore.NewPendingSurveys(rdb, keys), Sessions: sessions, States: redisstore.NewStaffStates(rdb, keys),
 		Links: f.signer, Notify: n, Log: log}).Page
 	page := surveypage.New(surveypage.Config{Book: f.page, Signer: f.signer, Location: shanghai, Now: clock, Log: log})
 	mux.Handle("GET /survey/{token}", page)
@@ -68,21 +71,21 @@ func (f *pageFixture) delivered(openID string) int64 {
 	f.t.Helper()
 	ctx := context.Background()
 	c := &bot.Customer{Channel: "wechat", OpenID: openID, Subscribed: true, UpdatedAt: f.now}
-	if err := f.db.SaveCustomer(ctx, c); err != nil {
+	if err := f.rec.Customers.SaveCustomer(ctx, c); err != nil {
 		f.t.Fatal(err)
 	}
 	tk := &bot.Ticket{OpenedBy: "seed:" + openID, CustomerID: c.ID, Channel: "wechat", UnitName: "市中心医院", ContactName: "张三",
 		Phone: "13800138000", Description: "打印机不能用", Severity: 3, Status: bot.StatusClosed, Plan: "7x12",
 		ReportedAt: f.now, ResponseDue: f.now, CreatedAt: f.now}
-	if _, err := f.db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
+	if _, err := f.rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 		f.t.Fatal(err)
 	}
 	sv := &survey.Survey{Key: "test:" + openID, TicketID: tk.ID, CustomerID: c.ID, Questionnaire: "revisit", Severity: 3,
 		Status: survey.StatusPending, CreatedAt: f.now}
-	if _, err := f.db.CreateSurvey(ctx, sv); err != nil {
+	if _, err := f.rec.Surveys.CreateSurvey(ctx, sv); err != nil {
 		f.t.Fatal(err)
 	}
-	if err := f.db.MarkSurveySent(ctx, sv.ID, survey.ViaTemplate, f.now, f.expiry, nil); err != nil {
+	if err := f.rec.Surveys.MarkSurveySent(ctx, sv.ID, survey.ViaTemplate, f.now, f.expiry, nil); err != nil {
 		f.t.Fatal(err)
 	}
 	return sv.ID
@@ -157,12 +160,12 @@ func TestPageAnswersOnce(t *testing.T) {
 		t.Fatalf("second POST: %d\n%s", resp.StatusCode, body)
 	}
 	var answers []survey.Answer
-	f.db.SelectContext(context.Background(), &answers, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY question`, f.survey)
+	f.rec.DB.SelectContext(context.Background(), &answers, `SELECT question, value FROM survey_answers WHERE survey_id = $1 ORDER BY question`, f.survey)
 	want := "[{attitude 1} {comment 希望早点上门} {overall 2} {solved no} {speed 较慢}]"
 	if got := fmtAnswers(answers); got != want {
 		t.Fatalf("answers %s, want %s", got, want)
 	}
-	if out, _ := f.db.OptedOut(context.Background(), 1); !out {
+	if out, _ := f.rec.Surveys.OptedOut(context.Background(), 1); !out {
 		t.Fatal("the opt-out box was not honoured")
 	}
 }
@@ -196,7 +199,7 @@ func TestPageRefusesBadLinks(t *testing.T) {
 	}
 	// The survey expired in the database (a closed round): its link is
 	// refused even before the time it names.
-	if _, err := f.db.ExpireSurvey(context.Background(), f.survey, f.now); err != nil {
+	if _, err := f.rec.Surveys.ExpireSurvey(context.Background(), f.survey, f.now); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := fetch(t, http.MethodPost, good, url.Values{"overall": {"1"}, "speed": {"1"}, "attitude": {"1"}, "solved": {"1"}})

@@ -21,7 +21,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
 )
 
 // StaffHandler is what the bot needs from the desk: one staff update at a
@@ -38,29 +37,62 @@ type HandlerFunc func(ctx context.Context, u bot.StaffUpdate) error
 // HandleStaff calls f.
 func (f HandlerFunc) HandleStaff(ctx context.Context, u bot.StaffUpdate) error { return f(ctx, u) }
 
-// Outbox is the durable state the bot keeps: the messages waiting for
-// delivery, the record of those sent, and the marks of the updates taken.
-// *store.DB implements it.
-type Outbox interface {
-	Enqueue(ctx context.Context, item store.OutboxItem) (int64, error)
-	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.OutboxItem, error)
+// What the bot keeps durable, split by who needs it. One store value
+// usually implements them all (store.Outbox does); Stores names each.
+
+// Enqueuer stores a message for delivery (SendStaff, EditStaff) and returns
+// its id, or 0 when an item with the same key was stored before.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, item bot.OutboxItem) (int64, error)
+}
+
+// Deliveries is the outbox as the delivery worker sees it: due items claimed
+// with a lease, what became of each, and the pruning of old ones.
+type Deliveries interface {
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]bot.OutboxItem, error)
 	MarkSent(ctx context.Context, id int64, messageID int, now time.Time) error
 	Retry(ctx context.Context, id int64, dueAt time.Time, errText string) error
 	Postpone(ctx context.Context, id int64, dueAt time.Time) error
 	Fail(ctx context.Context, id int64, now time.Time, errText string) error
 	PruneOutbox(ctx context.Context, before time.Time) error
+}
 
+// MessageRecords finds the messages the outbox sent: the one last sent under
+// a ref (what an edit changes) and the ticket one was about (where a reply
+// to it goes). Both answer bot.ErrNotFound for a message never recorded.
+type MessageRecords interface {
 	MessageByRef(ctx context.Context, chatID int64, ref string) (int, error)
 	TicketOfMessage(ctx context.Context, chatID int64, messageID int) (int64, error)
+}
 
-	FirstUpdate(ctx context.Context, updateID int, now time.Time) (bool, error)
+// UpdateMarks keep each update to one handler across replicas and
+// restarts. A mark older than the lease given to FirstUpdate, never
+// completed by UpdateHandled, is taken over.
+type UpdateMarks interface {
+	FirstUpdate(ctx context.Context, updateID int, now time.Time, lease time.Duration) (bool, error)
 	UpdateHandled(ctx context.Context, updateID int, now time.Time) error
 	UpdateWasHandled(ctx context.Context, updateID int) (bool, error)
 	ReleaseUpdates(ctx context.Context) error
 }
 
+// Stores are the durable state the bot needs; every field is required.
+type Stores struct {
+	Outbox     Enqueuer
+	Deliveries Deliveries
+	Messages   MessageRecords
+	Updates    UpdateMarks
+}
+
+func (s Stores) complete() bool {
+	return s.Outbox != nil && s.Deliveries != nil && s.Messages != nil && s.Updates != nil
+}
+
+// updateLease is how long the mark of a taken update keeps it from other
+// handlers before it counts as abandoned (its handler's process died).
+// HandleTimeout must stay well under it (Config.check).
+const updateLease = 2 * time.Minute
+
 var (
-	_ Outbox               = (*store.DB)(nil)
 	_ bot.StaffSender      = (*Bot)(nil)
 	_ bot.CallbackAnswerer = (*Bot)(nil)
 )
@@ -70,23 +102,24 @@ var (
 // concurrent use.
 type Bot struct {
 	cfg     Config
-	api     *tgbotapi.BotAPI // sends: a call in flight finishes even when its caller is gone
+	api     *tgbotapi.BotAPI // a call in flight finishes even when its caller is gone
 	handler StaffHandler
-	outbox  Outbox
+	outbox  Enqueuer
+	updates UpdateMarks
+	msgs    MessageRecords
 	log     *slog.Logger
-	pace    *pacer
-	wake    chan struct{} // a message was enqueued here: the worker looks at once
+	worker  *worker // delivers what SendStaff and EditStaff store
 }
 
 // New checks cfg and the token (the SDK calls getMe, so New fails while
 // Telegram is unreachable; the caller may retry).
-func New(cfg Config, handler StaffHandler, outbox Outbox, log *slog.Logger) (*Bot, error) {
+func New(cfg Config, handler StaffHandler, stores Stores, log *slog.Logger) (*Bot, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	if handler == nil || outbox == nil {
-		return nil, errors.New("telegram: a StaffHandler and an Outbox are required")
+	if handler == nil || !stores.complete() {
+		return nil, errors.New("telegram: a StaffHandler and every one of the Stores are required")
 	}
 	if log == nil {
 		log = slog.Default()
@@ -96,8 +129,9 @@ func New(cfg Config, handler StaffHandler, outbox Outbox, log *slog.Logger) (*Bo
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", redact("getMe", cfg.Token, err))
 	}
-	b := &Bot{cfg: cfg, api: api, handler: handler, outbox: outbox, log: log.With(slog.String("channel", "telegram")),
-		pace: newPacer(cfg.GlobalRate, cfg.PerChatInterval), wake: make(chan struct{}, 1)}
+	log = log.With(slog.String("channel", "telegram"))
+	b := &Bot{cfg: cfg, api: api, handler: handler, outbox: stores.Outbox, updates: stores.Updates, msgs: stores.Messages,
+		log: log, worker: newWorker(cfg, api, stores.Deliveries, stores.Messages, log)}
 	return b, nil
 }
 

@@ -14,7 +14,7 @@ import (
 func TestNewHidesTheToken(t *testing.T) {
 	cfg := testConfig(telegramtest.New(t))
 	cfg.APIEndpoint = "http://127.0.0.1:1/bot%s/%s" // nothing listens there
-	_, err := telegram.New(cfg, &recorder{}, storetest.Postgres(t), nil)
+	_, err := telegram.New(cfg, &recorder{}, stores(storetest.Postgres(t)), nil)
 	if err == nil {
 		t.Fatal("New succeeded without a Bot API")
 	}
@@ -26,7 +26,7 @@ func TestNewHidesTheToken(t *testing.T) {
 func TestNewRefusesAWrongToken(t *testing.T) {
 	cfg := testConfig(telegramtest.New(t))
 	cfg.Token = "999:wrong"
-	if _, err := telegram.New(cfg, &recorder{}, storetest.Postgres(t), nil); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
+	if _, err := telegram.New(cfg, &recorder{}, stores(storetest.Postgres(t)), nil); err == nil || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Errorf("New with a wrong token: %v, want Unauthorized", err)
 	}
 }

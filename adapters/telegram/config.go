@@ -9,8 +9,6 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/hotline-desk/hotline/store"
 )
 
 // Config is the staff bot and how it paces and retries. Zero values take
@@ -40,7 +38,10 @@ type Config struct {
 	GiveUpAfter  int           // tries before a refusal (400, 403) is final; default 3
 	Retention    time.Duration // how long delivered messages and update marks are kept; default 30 days
 
-	Now func() time.Time // default time.Now; due times and marks use it
+	// Now is the clock of due times, leases and update marks; default
+	// time.Now. The pace of sends and the waits between polls and retries of
+	// a call are real time.
+	Now func() time.Time
 
 	// Media fetches customers' photos (bot.StaffMessage.CustomerMedia) when
 	// they are sent; nil: such messages go as their text notice.
@@ -103,8 +104,8 @@ func (cfg Config) check() error {
 	if cfg.Lease < 2*cfg.HTTPTimeout {
 		return fmt.Errorf("telegram config: Lease %v must be at least twice HTTPTimeout %v", cfg.Lease, cfg.HTTPTimeout)
 	}
-	if cfg.HandleTimeout >= store.UpdateLease/2 {
-		return fmt.Errorf("telegram config: HandleTimeout %v must stay under %v", cfg.HandleTimeout, store.UpdateLease/2)
+	if cfg.HandleTimeout >= updateLease/2 {
+		return fmt.Errorf("telegram config: HandleTimeout %v must stay under %v", cfg.HandleTimeout, updateLease/2)
 	}
 	return nil
 }
@@ -121,4 +122,13 @@ func (cfg Config) checkWebhook() error {
 		return errors.New("telegram config: webhook mode needs a WebhookSecret of 1-256 characters A-Z, a-z, 0-9, _ and -")
 	}
 	return nil
+}
+
+// backoff is the wait after a failed try: doubling from RetryBase, at
+// most RetryMax.
+func (cfg Config) backoff(attempts int) time.Duration {
+	if attempts >= 30 || cfg.RetryBase > cfg.RetryMax>>attempts {
+		return cfg.RetryMax // and no shift that overflows
+	}
+	return min(cfg.RetryBase<<attempts, cfg.RetryMax)
 }

@@ -37,17 +37,23 @@ func testConfig(fake *telegramtest.FakeBotAPI) telegram.Config {
 }
 
 // newBot starts nothing: the test runs what it needs with start.
-func newBot(t *testing.T, cfg telegram.Config, h telegram.StaffHandler, db *store.DB) (*telegram.Bot, *logBuffer) {
+func newBot(t *testing.T, cfg telegram.Config, h telegram.StaffHandler, rec *store.Records) (*telegram.Bot, *logBuffer) {
 	t.Helper()
 	if h == nil {
 		h = &recorder{}
 	}
 	logs := &logBuffer{}
-	b, err := telegram.New(cfg, h, db, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	b, err := telegram.New(cfg, h, stores(rec), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("new bot: %v", err)
 	}
 	return b, logs
+}
+
+// stores are the bot's stores, all rec's outbox.
+func stores(rec *store.Records) telegram.Stores {
+	o := rec.Outbox
+	return telegram.Stores{Outbox: o, Deliveries: o, Messages: o, Updates: o}
 }
 
 // start runs f until the returned stop is called (or the test ends), and
@@ -150,10 +156,10 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 // count runs a count(*) query.
-func count(t *testing.T, db *store.DB, query string, args ...any) int {
+func count(t *testing.T, rec *store.Records, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.GetContext(context.Background(), &n, query, args...); err != nil {
+	if err := rec.DB.GetContext(context.Background(), &n, query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n

@@ -32,15 +32,15 @@ func TestClip(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	b := &Bot{cfg: Config{RetryBase: time.Second, RetryMax: time.Minute}}
+	cfg := Config{RetryBase: time.Second, RetryMax: time.Minute}
 	for attempts, want := range map[int]time.Duration{0: time.Second, 1: 2 * time.Second, 5: 32 * time.Second,
 		6: time.Minute, 40: time.Minute, 100: time.Minute} {
-		if got := b.backoff(attempts); got != want {
+		if got := cfg.backoff(attempts); got != want {
 			t.Errorf("backoff(%d) = %v, want %v", attempts, got, want)
 		}
 	}
-	b.cfg = Config{RetryBase: time.Hour, RetryMax: 24 * time.Hour}
-	if got := b.backoff(29); got != 24*time.Hour {
+	cfg = Config{RetryBase: time.Hour, RetryMax: 24 * time.Hour}
+	if got := cfg.backoff(29); got != 24*time.Hour {
 		t.Errorf("backoff(29) from an hour = %v, want the cap", got)
 	}
 }

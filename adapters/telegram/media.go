@@ -12,7 +12,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
 )
 
 // MaxStaffPhoto is the largest staff photo FetchStaffPhoto downloads
@@ -100,20 +99,20 @@ func (b *Bot) download(api *tgbotapi.BotAPI, url string) ([]byte, error) {
 // say: send the text notice instead.
 // The fetch gets a sixth of the lease: with the turn (a third) and the
 // send (HTTPTimeout, at most half) it still ends inside the lease.
-func (b *Bot) customerPhoto(ctx context.Context, it store.OutboxItem, m bot.StaffMessage) ([]byte, error) {
-	if b.cfg.Media == nil {
+func (w *worker) customerPhoto(ctx context.Context, it bot.OutboxItem, m bot.StaffMessage) ([]byte, error) {
+	if w.cfg.Media == nil {
 		return nil, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.Lease/6)
+	ctx, cancel := context.WithTimeout(ctx, w.cfg.Lease/6)
 	defer cancel()
-	data, err := b.cfg.Media.FetchMedia(ctx, m.CustomerMedia)
+	data, err := w.cfg.Media.FetchMedia(ctx, m.CustomerMedia)
 	if err == nil {
 		return data, nil
 	}
-	if it.Attempts+1 < b.cfg.GiveUpAfter {
+	if it.Attempts+1 < w.cfg.GiveUpAfter {
 		return nil, fmt.Errorf("fetch customer media: %w", err)
 	}
-	b.log.Warn("telegram: customer media not available; sending the notice instead", slog.Int64("item", it.ID),
+	w.log.Warn("telegram: customer media not available; sending the notice instead", slog.Int64("item", it.ID),
 		slog.Int64("ticket", m.TicketID), slog.Any("err", err))
 	return nil, nil
 }

@@ -35,12 +35,12 @@ func (s *mediaSource) FetchMedia(_ context.Context, id string) ([]byte, error) {
 // A customer's photo goes as bytes (sendPhoto with an upload) with its
 // caption, and a reply to it still reaches the ticket.
 func TestOutboxCustomerPhoto(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		fake := telegramtest.New(t)
 		cfg := testConfig(fake)
 		photo := []byte("\xff\xd8\xff customer jpeg")
 		cfg.Media = &mediaSource{media: map[string][]byte{"wx-media-1": photo}}
-		b, _ := newBot(t, cfg, nil, db)
+		b, _ := newBot(t, cfg, nil, rec)
 		send(t, b, bot.StaffMessage{ChatID: engineer, TicketID: 42, Text: "客户发来一张图片（素材 ID wx-media-1）",
 			CustomerMedia: "wx-media-1", MediaCaption: "💬 工单 #42 客户发来的图片"})
 		start(t, b.RunOutbox)
@@ -50,7 +50,7 @@ func TestOutboxCustomerPhoto(t *testing.T) {
 			t.Fatalf("sent %s %q with %d bytes", sent.Method, sent.Text(), len(sent.Upload))
 		}
 		eventually(t, "the photo recorded under ticket 42", func() bool {
-			id, err := db.TicketOfMessage(context.Background(), engineer, sent.MessageID)
+			id, err := rec.Outbox.TicketOfMessage(context.Background(), engineer, sent.MessageID)
 			return err == nil && id == 42
 		})
 	})
@@ -59,12 +59,12 @@ func TestOutboxCustomerPhoto(t *testing.T) {
 // Media that cannot be had is tried GiveUpAfter times; then the text
 // notice goes instead.
 func TestOutboxCustomerPhotoGoneSendsNotice(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		fake := telegramtest.New(t)
 		cfg := testConfig(fake)
 		src := &mediaSource{}
 		cfg.Media = src
-		b, _ := newBot(t, cfg, nil, db)
+		b, _ := newBot(t, cfg, nil, rec)
 		send(t, b, bot.StaffMessage{ChatID: engineer, TicketID: 42, Text: "客户发来一张图片（素材 ID gone）",
 			CustomerMedia: "gone", MediaCaption: "💬 工单 #42 客户发来的图片"})
 		start(t, b.RunOutbox)
@@ -83,9 +83,9 @@ func TestOutboxCustomerPhotoGoneSendsNotice(t *testing.T) {
 
 // Without a MediaSource the notice goes as text at once.
 func TestOutboxCustomerPhotoWithoutSource(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		fake := telegramtest.New(t)
-		b, _ := newBot(t, testConfig(fake), nil, db)
+		b, _ := newBot(t, testConfig(fake), nil, rec)
 		send(t, b, bot.StaffMessage{ChatID: engineer, Text: "客户发来一张图片", CustomerMedia: "m", MediaCaption: "图片"})
 		start(t, b.RunOutbox)
 		if sent := fake.WaitSent(t, 1, wait)[0]; sent.Method != "sendMessage" || sent.Text() != "客户发来一张图片" {
@@ -95,9 +95,9 @@ func TestOutboxCustomerPhotoWithoutSource(t *testing.T) {
 }
 
 func TestFetchStaffPhoto(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		fake := telegramtest.New(t)
-		b, _ := newBot(t, testConfig(fake), nil, db)
+		b, _ := newBot(t, testConfig(fake), nil, rec)
 		ctx := context.Background()
 		photo := []byte("\xff\xd8\xff staff jpeg")
 		fake.AddFile("staff-photo", photo)

@@ -28,10 +28,10 @@ func send(t *testing.T, b *telegram.Bot, m bot.StaffMessage) {
 // comes back with the same data and is answered through
 // answerCallbackQuery.
 func TestOutboxButtonsAndCallback(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, rec *store.Records) {
 		fake := telegramtest.New(t)
 		h := &recorder{}
-		b, _ := newBot(t, testConfig(fake), h, db)
+		b, _ := newBot(t, testConfig(fake), h, rec)
 		buttons := [][]bot.Button{{{Text: "确认接单", Data: "ack:42"}, {Text: "转派", Data: "reassign:42"}}, {{Text: "详情", Data: "show:42"}}}
 		send(t, b, bot.StaffMessage{ChatID: engineer, Text: "新工单 #42", Buttons: buttons, Ref: "ping:42", TicketID: 42})
 		start(t, b.RunOutbox)
@@ -88,8 +88,8 @@ func TestOutboxPhoto(t *testing.T) {
 // edit that changes nothing ("message is not modified") counts as done.
 func TestOutboxEditByRef(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
-	b, _ := newBot(t, testConfig(fake), nil, db)
+	rec := storetest.Postgres(t)
+	b, _ := newBot(t, testConfig(fake), nil, rec)
 	ctx := context.Background()
 	send(t, b, bot.StaffMessage{ChatID: engineer, Text: "新工单 #42", Ref: "ping:42", TicketID: 42,
 		Buttons: [][]bot.Button{{{Text: "确认接单", Data: "ack:42"}}}})
@@ -117,7 +117,7 @@ func TestOutboxEditByRef(t *testing.T) {
 		t.Errorf("second edit: want Telegram's 'not modified'")
 	}
 	eventually(t, "all recorded", func() bool {
-		return count(t, db, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL`) == 0
+		return count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL`) == 0
 	})
 }
 
@@ -126,8 +126,8 @@ func TestOutboxEditByRef(t *testing.T) {
 // limit may be what was exceeded); the message then arrives once.
 func TestOutboxTooManyRequests(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
-	b, _ := newBot(t, testConfig(fake), nil, db)
+	rec := storetest.Postgres(t)
+	b, _ := newBot(t, testConfig(fake), nil, rec)
 	fake.TooManyRequests(1, 1)
 	send(t, b, bot.StaffMessage{ChatID: engineer, Text: "提醒"})
 	stop := start(t, b.RunOutbox)
@@ -159,8 +159,8 @@ func TestOutboxTooManyRequests(t *testing.T) {
 // arrives, once, in each chat's order.
 func TestOutboxSurvivesOutage(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
-	b, _ := newBot(t, testConfig(fake), nil, db)
+	rec := storetest.Postgres(t)
+	b, _ := newBot(t, testConfig(fake), nil, rec)
 	fake.SetOutage(true)
 	chats := []int64{engineer, engineer + 1}
 	for i := range 5 {
@@ -170,7 +170,7 @@ func TestOutboxSurvivesOutage(t *testing.T) {
 	}
 	stop := start(t, b.RunOutbox)
 	fake.Wait(t, wait, "failed tries", func() bool { return len(fake.Calls("sendMessage")) >= 6 })
-	if n := count(t, db, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL AND failed_at IS NULL`); n != 10 {
+	if n := count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL AND failed_at IS NULL`); n != 10 {
 		t.Fatalf("%d messages queued during the outage, want 10", n)
 	}
 	fake.SetOutage(false)
@@ -203,10 +203,10 @@ func assertDeliveredOnce(t *testing.T, sent []telegramtest.Call, chats []int64, 
 // holds back the chat's later messages; other chats are not held up.
 func TestOutboxGivesUpOnBlockedChat(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	cfg := testConfig(fake)
 	cfg.GiveUpAfter = 2
-	b, logs := newBot(t, cfg, nil, db)
+	b, logs := newBot(t, cfg, nil, rec)
 	blocked := int64(666)
 	fake.Block(blocked)
 	send(t, b, bot.StaffMessage{ChatID: blocked, Text: "a"})
@@ -215,7 +215,7 @@ func TestOutboxGivesUpOnBlockedChat(t *testing.T) {
 	start(t, b.RunOutbox)
 
 	eventually(t, "both given up", func() bool {
-		return count(t, db, `SELECT count(*) FROM telegram_outbox WHERE failed_at IS NOT NULL`) == 2
+		return count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE failed_at IS NOT NULL`) == 2
 	})
 	var tries int
 	for _, c := range fake.Calls("sendMessage") {
@@ -229,7 +229,7 @@ func TestOutboxGivesUpOnBlockedChat(t *testing.T) {
 	if sent := fake.Sent(); len(sent) != 1 || sent[0].Text() != "c" {
 		t.Errorf("sent %+v, want only c", sent)
 	}
-	if n := count(t, db, `SELECT count(*) FROM telegram_outbox WHERE last_error LIKE '%blocked%'`); n != 2 {
+	if n := count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE last_error LIKE '%blocked%'`); n != 2 {
 		t.Errorf("%d rows keep the refusal, want 2", n)
 	}
 	if !strings.Contains(logs.String(), "telegram message given up") {
@@ -294,9 +294,9 @@ func TestOutboxPerChatInterval(t *testing.T) {
 // exactly once, in each chat's order.
 func TestOutboxTwoWorkersDeliverOnce(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
-	a, _ := newBot(t, testConfig(fake), nil, db)
-	b, _ := newBot(t, testConfig(fake), nil, db)
+	rec := storetest.Postgres(t)
+	a, _ := newBot(t, testConfig(fake), nil, rec)
+	b, _ := newBot(t, testConfig(fake), nil, rec)
 	var chats []int64
 	for c := range 20 {
 		chats = append(chats, int64(2000+c))
@@ -312,7 +312,7 @@ func TestOutboxTwoWorkersDeliverOnce(t *testing.T) {
 	stopB()
 
 	assertDeliveredOnce(t, fake.Sent(), chats, 10)
-	if n := count(t, db, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL`); n != 0 {
+	if n := count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL`); n != 0 {
 		t.Errorf("%d messages not recorded as sent", n)
 	}
 }

@@ -41,7 +41,7 @@ func (b *Bot) poll(ctx context.Context) error {
 		if !released {
 			// Marks a crashed predecessor left unfinished would keep
 			// their updates from being handled when they come again.
-			err = b.outbox.ReleaseUpdates(ctx)
+			err = b.updates.ReleaseUpdates(ctx)
 			released = err == nil
 		}
 		if err == nil {
@@ -53,7 +53,7 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 		if ctx.Err() == nil {
 			b.pollFailed(api, err, fails)
-			sleep(ctx, min(b.backoff(fails), 30*time.Second))
+			sleep(ctx, min(b.cfg.backoff(fails), 30*time.Second)) // real time: Telegram or the database is down
 			fails++
 		}
 	}

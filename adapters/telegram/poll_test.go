@@ -17,9 +17,9 @@ const engineer = int64(100001)
 // What staff do in the chat reaches the desk in order and in its terms.
 func TestPollingDeliversInOrder(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	h := &recorder{}
-	b, _ := newBot(t, testConfig(fake), h, db)
+	b, _ := newBot(t, testConfig(fake), h, rec)
 
 	// A ping about ticket 42 that the engineer will reply to.
 	if err := b.SendStaff(context.Background(), bot.StaffMessage{ChatID: engineer, Text: "新工单 #42", Ref: "ping:42", TicketID: 42}); err != nil {
@@ -28,7 +28,7 @@ func TestPollingDeliversInOrder(t *testing.T) {
 	start(t, b.RunOutbox)
 	ping := fake.WaitSent(t, 1, wait)[0].MessageID
 	eventually(t, "the ping recorded", func() bool {
-		_, err := db.MessageByRef(context.Background(), engineer, "ping:42")
+		_, err := rec.Outbox.MessageByRef(context.Background(), engineer, "ping:42")
 		return err == nil
 	})
 
@@ -59,16 +59,16 @@ func TestPollingDeliversInOrder(t *testing.T) {
 // that update again (it was never confirmed), but not the ones before it.
 func TestPollingRestartAfterCrash(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	first := &recorder{block: "two", release: make(chan struct{}), blocked: make(chan struct{})}
-	a, _ := newBot(t, testConfig(fake), first, db)
+	a, _ := newBot(t, testConfig(fake), first, rec)
 	fake.Queue(fake.Text(engineer, "one"), fake.Text(engineer, "two"), fake.Text(engineer, "three"))
 	start(t, a.Run)
 	t.Cleanup(func() { close(first.release) }) // before a is stopped: it waits for its handler
 	<-first.blocked                            // a "crashes" inside update two: it never finishes it
 
 	second := &recorder{}
-	b, _ := newBot(t, testConfig(fake), second, db)
+	b, _ := newBot(t, testConfig(fake), second, rec)
 	start(t, b.Run)
 	fake.Queue(fake.Text(engineer, "four"))
 
@@ -84,9 +84,9 @@ func TestPollingRestartAfterCrash(t *testing.T) {
 // Telegram come again and are not handled twice.
 func TestPollingRestartSkipsHandled(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	first := &recorder{}
-	a, _ := newBot(t, testConfig(fake), first, db)
+	a, _ := newBot(t, testConfig(fake), first, rec)
 	one, two := fake.Text(engineer, "one"), fake.Text(engineer, "two")
 	fake.Queue(one, two)
 	stop := start(t, a.Run)
@@ -97,7 +97,7 @@ func TestPollingRestartSkipsHandled(t *testing.T) {
 	// the process stops before its next getUpdates.
 	fake.Queue(one, two, fake.Text(engineer, "three"))
 	second := &recorder{}
-	b, _ := newBot(t, testConfig(fake), second, db)
+	b, _ := newBot(t, testConfig(fake), second, rec)
 	start(t, b.Run)
 	if diff := cmp.Diff([]string{"three"}, texts(second.waitFor(t, 1))); diff != "" {
 		t.Errorf("after the restart (-want +got):\n%s", diff)
@@ -107,9 +107,9 @@ func TestPollingRestartSkipsHandled(t *testing.T) {
 // The desk failing on an update is logged and polling moves on.
 func TestPollingHandlerErrorMovesOn(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	h := &recorder{fail: "boom"}
-	b, logs := newBot(t, testConfig(fake), h, db)
+	b, logs := newBot(t, testConfig(fake), h, rec)
 	bad := fake.Text(engineer, "boom")
 	fake.Queue(bad, fake.Text(engineer, "fine"))
 	start(t, b.Run)
@@ -124,13 +124,13 @@ func TestPollingHandlerErrorMovesOn(t *testing.T) {
 // Polling configured while a webhook is set: the webhook goes.
 func TestPollingRemovesWebhook(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
-	hooked, _ := newBot(t, webhookConfig(fake), nil, db)
+	rec := storetest.Postgres(t)
+	hooked, _ := newBot(t, webhookConfig(fake), nil, rec)
 	if err := hooked.RegisterWebhook(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	h := &recorder{}
-	b, _ := newBot(t, testConfig(fake), h, db)
+	b, _ := newBot(t, testConfig(fake), h, rec)
 	fake.Queue(fake.Text(engineer, "hi"))
 	start(t, b.Run)
 	h.waitFor(t, 1)

@@ -12,7 +12,8 @@ import (
 // Pacing keeps sends within Telegram's limits: about 30 messages a second
 // in all and one a second per chat. It measures real time between HTTP
 // calls (rate.Limiter reads the wall clock itself), not the injected clock
-// that due times use. It is per process: several replicas each keep the
+// that due times use: every time.Now, time.Until and timer here is real
+// time on purpose. It is per process: several replicas each keep the
 // pace, and a 429 that this causes is obeyed like any other.
 
 // errNoTurn: a send's turn would come too late for its lease.
@@ -76,6 +77,12 @@ func (p *pacer) turn(chat int64) time.Time {
 		t = p.paused
 	}
 	return t
+}
+
+// delay is how long from now chat's turn is (0 when it has come), in the
+// pacer's real time.
+func (p *pacer) delay(chat int64) time.Duration {
+	return max(0, time.Until(p.turn(chat)))
 }
 
 // sent records a send to chat that just ended. The chat's interval counts

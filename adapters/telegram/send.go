@@ -11,7 +11,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/store"
 )
 
 // Telegram's limits on what one message carries, in UTF-16 code units.
@@ -27,7 +26,7 @@ func (b *Bot) SendStaff(ctx context.Context, m bot.StaffMessage) error {
 	if err := checkMessage(m); err != nil {
 		return err
 	}
-	return b.enqueue(ctx, store.OutboxItem{ChatID: m.ChatID, Kind: store.OutboxSend, Ref: m.Ref, TicketID: m.TicketID,
+	return b.enqueue(ctx, bot.OutboxItem{ChatID: m.ChatID, Kind: bot.OutboxSend, Ref: m.Ref, TicketID: m.TicketID,
 		Key: m.Key, DueAt: m.NotBefore}, m)
 }
 
@@ -41,10 +40,10 @@ func (b *Bot) EditStaff(ctx context.Context, e bot.StaffEdit) error {
 	if err := checkButtons(e.Buttons); err != nil {
 		return err
 	}
-	return b.enqueue(ctx, store.OutboxItem{ChatID: e.ChatID, Kind: store.OutboxEdit, Ref: e.Ref}, e)
+	return b.enqueue(ctx, bot.OutboxItem{ChatID: e.ChatID, Kind: bot.OutboxEdit, Ref: e.Ref}, e)
 }
 
-func (b *Bot) enqueue(ctx context.Context, item store.OutboxItem, payload any) error {
+func (b *Bot) enqueue(ctx context.Context, item bot.OutboxItem, payload any) error {
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("telegram outbox: %w", err)
@@ -57,10 +56,7 @@ func (b *Bot) enqueue(ctx context.Context, item store.OutboxItem, payload any) e
 	if _, err := b.outbox.Enqueue(ctx, item); err != nil {
 		return fmt.Errorf("telegram outbox: %w", err)
 	}
-	select {
-	case b.wake <- struct{}{}:
-	default: // the worker is already woken
-	}
+	b.worker.poke()
 	return nil
 }
 
@@ -89,20 +85,20 @@ func checkButtons(rows [][]bot.Button) error {
 
 // deliver makes the Bot API call an outbox item stands for and returns the
 // id of the message sent or edited.
-func (b *Bot) deliver(ctx context.Context, it store.OutboxItem) (int, error) {
+func (w *worker) deliver(ctx context.Context, it bot.OutboxItem) (int, error) {
 	switch it.Kind {
-	case store.OutboxSend:
+	case bot.OutboxSend:
 		var m bot.StaffMessage
 		if err := json.Unmarshal([]byte(it.Payload), &m); err != nil {
 			return 0, fmt.Errorf("%w: %v", errBadPayload, err)
 		}
-		return b.send(ctx, it, m)
-	case store.OutboxEdit:
+		return w.send(ctx, it, m)
+	case bot.OutboxEdit:
 		var e bot.StaffEdit
 		if err := json.Unmarshal([]byte(it.Payload), &e); err != nil {
 			return 0, fmt.Errorf("%w: %v", errBadPayload, err)
 		}
-		return b.edit(ctx, it.ChatID, e)
+		return w.edit(ctx, it.ChatID, e)
 	}
 	return 0, fmt.Errorf("%w: kind %q", errBadPayload, it.Kind)
 }
@@ -110,8 +106,8 @@ func (b *Bot) deliver(ctx context.Context, it store.OutboxItem) (int, error) {
 // errBadPayload: an outbox row this code cannot read; no retry will help.
 var errBadPayload = errors.New("unreadable outbox item")
 
-func (b *Bot) send(ctx context.Context, it store.OutboxItem, m bot.StaffMessage) (int, error) {
-	photo, err := b.photoOf(ctx, it, &m)
+func (w *worker) send(ctx context.Context, it bot.OutboxItem, m bot.StaffMessage) (int, error) {
+	photo, err := w.photoOf(ctx, it, &m)
 	if err != nil {
 		return 0, err
 	}
@@ -126,9 +122,9 @@ func (b *Bot) send(ctx context.Context, it store.OutboxItem, m bot.StaffMessage)
 		msg.ReplyMarkup = keyboard(m.Buttons)
 		c = msg
 	}
-	sent, err := b.api.Send(c)
+	sent, err := w.api.Send(c)
 	if err != nil {
-		return 0, redact(methodOf(photo), b.cfg.Token, err)
+		return 0, redact(methodOf(photo), w.cfg.Token, err)
 	}
 	return sent.MessageID, nil
 }
@@ -136,10 +132,10 @@ func (b *Bot) send(ctx context.Context, it store.OutboxItem, m bot.StaffMessage)
 // photoOf is the photo m sends, or nil for a text message. A customer's
 // photo goes as bytes with its caption as the text; when it cannot be
 // had, m's text notice goes instead.
-func (b *Bot) photoOf(ctx context.Context, it store.OutboxItem, m *bot.StaffMessage) (tgbotapi.RequestFileData, error) {
+func (w *worker) photoOf(ctx context.Context, it bot.OutboxItem, m *bot.StaffMessage) (tgbotapi.RequestFileData, error) {
 	switch {
 	case m.CustomerMedia != "":
-		data, err := b.customerPhoto(ctx, it, *m)
+		data, err := w.customerPhoto(ctx, it, *m)
 		if err != nil || data == nil {
 			return nil, err
 		}
@@ -160,8 +156,8 @@ func methodOf(photo tgbotapi.RequestFileData) string {
 
 // edit changes the message last sent under e.Ref. Without buttons the
 // message loses its keyboard, as Telegram does when an edit has no markup.
-func (b *Bot) edit(ctx context.Context, chatID int64, e bot.StaffEdit) (int, error) {
-	id, err := b.outbox.MessageByRef(ctx, chatID, e.Ref)
+func (w *worker) edit(ctx context.Context, chatID int64, e bot.StaffEdit) (int, error) {
+	id, err := w.msgs.MessageByRef(ctx, chatID, e.Ref)
 	if errors.Is(err, bot.ErrNotFound) {
 		return 0, fmt.Errorf("edit %q: %w", e.Ref, errNoMessage)
 	}
@@ -172,8 +168,8 @@ func (b *Bot) edit(ctx context.Context, chatID int64, e bot.StaffEdit) (int, err
 	if kb, ok := keyboard(e.Buttons).(tgbotapi.InlineKeyboardMarkup); ok {
 		c = tgbotapi.NewEditMessageTextAndMarkup(chatID, id, c.Text, kb)
 	}
-	if _, err := b.api.Request(c); err != nil {
-		return id, redact("editMessageText", b.cfg.Token, err)
+	if _, err := w.api.Request(c); err != nil {
+		return id, redact("editMessageText", w.cfg.Token, err)
 	}
 	return id, nil
 }

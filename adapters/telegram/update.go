@@ -30,7 +30,7 @@ func (b *Bot) take(ctx context.Context, u tgbotapi.Update) (outcome, error) {
 	if err != nil || !ok {
 		return handled, err
 	}
-	first, err := b.outbox.FirstUpdate(ctx, u.UpdateID, b.cfg.Now())
+	first, err := b.updates.FirstUpdate(ctx, u.UpdateID, b.cfg.Now(), updateLease)
 	if err != nil {
 		return handled, err
 	}
@@ -41,14 +41,14 @@ func (b *Bot) take(ctx context.Context, u tgbotapi.Update) (outcome, error) {
 	// Done with, whatever the desk said: record it even if ctx ended.
 	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
-	if err := b.outbox.UpdateHandled(done, u.UpdateID, b.cfg.Now()); err != nil {
+	if err := b.updates.UpdateHandled(done, u.UpdateID, b.cfg.Now()); err != nil {
 		b.log.Warn("telegram update handled but not recorded", slog.Int("update", u.UpdateID), slog.Any("err", err))
 	}
 	return handled, nil
 }
 
 func (b *Bot) seenBefore(ctx context.Context, updateID int) (outcome, error) {
-	done, err := b.outbox.UpdateWasHandled(ctx, updateID)
+	done, err := b.updates.UpdateWasHandled(ctx, updateID)
 	switch {
 	case err != nil:
 		return handled, err
@@ -105,7 +105,7 @@ func (b *Bot) fromMessage(ctx context.Context, updateID int, m *tgbotapi.Message
 		su.PhotoID, su.Text = largest(m.Photo).FileID, m.Caption
 	}
 	if m.ReplyToMessage != nil {
-		ticket, err := b.outbox.TicketOfMessage(ctx, m.Chat.ID, m.ReplyToMessage.MessageID)
+		ticket, err := b.msgs.TicketOfMessage(ctx, m.Chat.ID, m.ReplyToMessage.MessageID)
 		if err != nil && !errors.Is(err, bot.ErrNotFound) {
 			return su, false, err
 		}

@@ -97,7 +97,7 @@ func (b *Bot) keepWebhook(ctx context.Context) error {
 			return nil
 		}
 		b.log.Warn("telegram setWebhook failed; retrying", slog.Any("err", err))
-		sleep(ctx, min(b.backoff(fails), 30*time.Second))
+		sleep(ctx, min(b.cfg.backoff(fails), 30*time.Second)) // real time: Telegram is unreachable
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func post(t *testing.T, h http.Handler, secretHeader string, body []byte) int {
 
 func TestWebhookSecret(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	for _, tc := range []struct {
 		name    string
 		header  string
@@ -56,7 +56,7 @@ func TestWebhookSecret(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &recorder{}
-			b, _ := newBot(t, webhookConfig(fake), h, db)
+			b, _ := newBot(t, webhookConfig(fake), h, rec)
 			body := telegramtest.Body(fake.Text(100001, "/mine"))
 			if got := post(t, b.WebhookHandler(), tc.header, body); got != tc.status {
 				t.Errorf("status %d, want %d", got, tc.status)
@@ -70,9 +70,8 @@ func TestWebhookSecret(t *testing.T) {
 
 func TestWebhookBodies(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
 	h := &recorder{}
-	b, logs := newBot(t, webhookConfig(fake), h, db)
+	b, logs := newBot(t, webhookConfig(fake), h, storetest.Postgres(t))
 
 	big := append([]byte(`{"update_id":1,"message":{"text":"`), bytes.Repeat([]byte("x"), 1<<20)...)
 	if got := post(t, b.WebhookHandler(), secret, big); got != http.StatusRequestEntityTooLarge {
@@ -100,10 +99,10 @@ func TestWebhookBodies(t *testing.T) {
 // retry lands on the other replica. The desk sees it once.
 func TestWebhookTwoReplicasHandleOnce(t *testing.T) {
 	fake := telegramtest.New(t)
-	db := storetest.Postgres(t)
+	rec := storetest.Postgres(t)
 	h := &recorder{}
-	a, _ := newBot(t, webhookConfig(fake), h, db)
-	b, _ := newBot(t, webhookConfig(fake), h, db)
+	a, _ := newBot(t, webhookConfig(fake), h, rec)
+	b, _ := newBot(t, webhookConfig(fake), h, rec)
 
 	body := telegramtest.Body(fake.Text(100001, "确认"))
 	for i, replica := range []*telegram.Bot{a, b, a} {
@@ -166,7 +165,7 @@ func TestConfigRefusesWebhookWithoutSecret(t *testing.T) {
 	fake := telegramtest.New(t)
 	cfg := webhookConfig(fake)
 	cfg.WebhookSecret = ""
-	if _, err := telegram.New(cfg, &recorder{}, storetest.Postgres(t), nil); err == nil {
+	if _, err := telegram.New(cfg, &recorder{}, stores(storetest.Postgres(t)), nil); err == nil {
 		t.Fatal("New accepted a webhook without a secret")
 	}
 }

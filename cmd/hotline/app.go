@@ -17,7 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/wechat"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // app is Hotline assembled: the desk, its stores and its channels. serve
@@ -32,7 +32,7 @@ type app struct {
 // appOptions are the knobs tests turn; zero values mean production.
 type appOptions struct {
 	clock       bot.Clock
-	keys        store.Keys
+	keys        redisstore.Keys
 	replyBudget time.Duration
 	telegram    func(*telegram.Config) // adjusts the staff bot's settings (rates in tests)
 	scheduler   desk.SchedulerConfig
@@ -44,28 +44,29 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		opt.clock = time.Now
 	}
 	if opt.keys.Prefix == "" {
-		opt.keys = store.DefaultKeys
+		opt.keys = redisstore.DefaultKeys
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := web.NewJobMetrics(registry, func() float64 {
-		n, _ := b.db.DueJobs(context.Background(), opt.clock())
+		n, _ := b.rec.Jobs.DueJobs(context.Background(), opt.clock())
 		return float64(n)
 	})
 	a := &app{mux: web.New(registry, []web.Checker{
-		{Name: "database", Ping: b.db.Ping},
+		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
-	sessions := store.NewSessions(b.redis, opt.keys)
-	surveys := newSurveys(cfg, policy, b, sessions, opt)
+	rec := b.rec
+	sessions := redisstore.NewSessions(b.redis, opt.keys)
+	surveys := newSurveys(cfg, policy, b, opt)
 	deps := desk.Deps{
-		Clock: opt.clock, Policy: policy, Tickets: b.db, Customers: b.db, Units: b.db,
-		Sessions: sessions, Backlog: b.db, Staff: b.db, States: sessions,
-		Jobs: b.db, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.stores, Log: log,
+		Clock: opt.clock, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: redisstore.NewStaffStates(b.redis, opt.keys),
+		Jobs: rec.Jobs, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.stores, Log: log,
 	}
 	wcfg := weChatConfig(cfg, settings, log, opt)
 	if cfg.WeChat.Enabled() {
-		messenger, err := wechat.NewMessenger(wcfg, store.NewTokenCache(b.redis, opt.keys))
+		messenger, err := wechat.NewMessenger(wcfg, redisstore.NewTokenCache(b.redis, opt.keys))
 		if err != nil {
 			return nil, fmt.Errorf("wechat: %w", err)
 		}
@@ -120,10 +121,12 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	if opt.telegram != nil {
 		opt.telegram(&tcfg)
 	}
+	out := b.rec.Outbox
+	stores := telegram.Stores{Outbox: out, Deliveries: out, Messages: out, Updates: out}
 	handler := telegram.HandlerFunc(func(ctx context.Context, u bot.StaffUpdate) error { return a.desk.Staff.HandleStaff(ctx, u) })
 	var err error
 	for try := 1; try <= telegramConnectTries; try++ {
-		if a.telegram, err = telegram.New(tcfg, handler, b.db, log); err == nil {
+		if a.telegram, err = telegram.New(tcfg, handler, stores, log); err == nil {
 			break
 		}
 		log.Warn("Telegram Bot API not reachable yet", slog.Int("try", try), slog.String("err", err.Error()))

@@ -5,20 +5,22 @@ import (
 	"log/slog"
 
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
-// backends are the two stores, real or embedded.
+// backends are the two stores, real or embedded: the database's records
+// (rec.DB is the connection) and Redis.
 type backends struct {
-	db    *store.DB
-	redis *store.Redis
+	rec   *store.Records
+	redis *redisstore.Redis
 }
 
 func (b *backends) Close() {
 	if b.redis != nil {
 		b.redis.Close()
 	}
-	if b.db != nil {
-		b.db.Close()
+	if b.rec != nil {
+		b.rec.DB.Close()
 	}
 }
 
@@ -45,11 +47,11 @@ func openBackends(ctx context.Context, cfg *Config, log *slog.Logger) (*backends
 	if err != nil {
 		return nil, err
 	}
-	b := &backends{db: db}
+	b := &backends{rec: store.NewRecords(db)}
 	if cfg.RedisURL == "" {
-		b.redis, err = store.OpenEmbeddedRedis(ctx)
+		b.redis, err = redisstore.OpenEmbedded(ctx)
 	} else {
-		b.redis, err = store.OpenRedis(ctx, cfg.RedisURL)
+		b.redis, err = redisstore.Open(ctx, cfg.RedisURL)
 	}
 	if err != nil {
 		b.Close()

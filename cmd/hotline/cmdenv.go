@@ -6,6 +6,7 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/store"
 )
 
 // opened is what an operator command works with: the configuration, the
@@ -38,6 +39,6 @@ func (o *opened) open(ctx context.Context, env *cliEnv) error {
 		db.Close()
 		return err
 	}
-	o.b = &backends{db: db}
+	o.b = &backends{rec: store.NewRecords(db)}
 	return nil
 }

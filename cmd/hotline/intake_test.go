@@ -35,6 +35,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -142,9 +143,9 @@ type harness struct {
 	app    *app
 	srv    *httptest.Server
 	fake   *wechattest.FakeAPI
-	db     *store.DB
-	rdb    *store.Redis
-	keys   store.Keys
+	rec    *store.Records
+	rdb    *redisstore.Redis
+	keys   redisstore.Keys
 	aesKey string
 
 	mu     sync.Mutex
@@ -173,7 +174,7 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &backends{db: h.db, redis: h.rdb}
+	b := &backends{rec: h.rec, redis: h.rdb}
 	if err := syncPolicy(ctx, b, settings.Policy, h.clock()); err != nil { // as serve does
 		t.Fatal(err)
 	}
@@ -204,27 +205,29 @@ func newHarness(t testing.TB, opt intakeOptions) *harness {
 // or the embedded ones, migrated.
 func (h *harness) openStores(embedded bool) {
 	t, ctx := h.t, context.Background()
+	var db *store.DB
 	var err error
 	if embedded {
-		if h.db, err = store.OpenEmbedded(ctx, t.TempDir()); err != nil {
+		if db, err = store.OpenEmbedded(ctx, t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { h.db.Close() })
-		if h.rdb, err = store.OpenEmbeddedRedis(ctx); err != nil {
+		t.Cleanup(func() { db.Close() })
+		if h.rdb, err = redisstore.OpenEmbedded(ctx); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { h.rdb.Close() })
-		h.keys = store.DefaultKeys
+		h.keys = redisstore.DefaultKeys
 	} else {
-		if h.db, err = store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)); err != nil {
+		if db, err = store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { h.db.Close() })
+		t.Cleanup(func() { db.Close() })
 		h.rdb, h.keys = storetest.Redis(t)
 	}
-	if err := h.db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+	if err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
+	h.rec = store.NewRecords(db)
 }
 
 // syncBuffer collects hotline's log lines from any goroutine.
@@ -483,7 +486,7 @@ type ticketRow struct {
 
 func (h *harness) ticketRow(id int64) ticketRow {
 	h.t.Helper()
-	tk, err := h.db.Ticket(context.Background(), id)
+	tk, err := h.rec.Tickets.Ticket(context.Background(), id)
 	if err != nil {
 		h.t.Fatalf("ticket %d: %v", id, err)
 	}
@@ -522,7 +525,7 @@ func (h *harness) customerEvents(id int64) []eventRow {
 
 func (h *harness) events(id int64) []eventRow {
 	h.t.Helper()
-	es, err := h.db.Events(context.Background(), id)
+	es, err := h.rec.Tickets.Events(context.Background(), id)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -541,7 +544,7 @@ func (h *harness) events(id int64) []eventRow {
 func (h *harness) count(table string) int {
 	h.t.Helper()
 	var n int
-	if err := h.db.GetContext(context.Background(), &n, "SELECT count(*) FROM "+table); err != nil {
+	if err := h.rec.DB.GetContext(context.Background(), &n, "SELECT count(*) FROM "+table); err != nil {
 		h.t.Fatal(err)
 	}
 	return n
@@ -574,7 +577,7 @@ func checkWholeReport(t *testing.T, h *harness) {
 	if evs := h.events(id); len(evs) == 0 || evs[0].Kind != bot.EventOpened {
 		t.Errorf("the service log %+v does not start with the opened event", evs)
 	}
-	c, err := h.db.Customer(context.Background(), "wechat", openID)
+	c, err := h.rec.Customers.Customer(context.Background(), "wechat", openID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -601,7 +604,7 @@ func TestIntakeWholeReportEmbeddedStores(t *testing.T) {
 
 // TestIntakeRetriedConfirmation sends three copies of the 确认 at once, as
 // WeChat does when the first is slow. The first copy opens the ticket; the
-// others wait for its replies (store.Sessions.Replies), so all three answer
+// others wait for its replies (redisstore.Sessions.Replies), so all three answer
 // the same passive reply and nothing is pushed.
 func TestIntakeRetriedConfirmation(t *testing.T) {
 	h := newHarness(t, intakeOptions{})
@@ -853,7 +856,7 @@ func TestIntakeSubscribeAndUnsubscribe(t *testing.T) {
 	if code != http.StatusOK || string(raw) != "success" {
 		t.Fatalf("unsubscribe answered %d %q", code, raw)
 	}
-	c, err := h.db.Customer(context.Background(), "wechat", openID)
+	c, err := h.rec.Customers.Customer(context.Background(), "wechat", openID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -903,7 +906,7 @@ func BenchmarkIntakeSteps(b *testing.B) {
 func BenchmarkIntakeOpenTicket(b *testing.B) {
 	h := newHarness(b, intakeOptions{})
 	client := benchClient(h)
-	sessions := store.NewSessions(h.rdb, h.keys)
+	sessions := redisstore.NewSessions(h.rdb, h.keys)
 	openIDs := make(chan string, b.N)
 	for i := range b.N {
 		openID := fmt.Sprintf("oBench-%d", i)

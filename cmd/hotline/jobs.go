@@ -20,12 +20,12 @@ func runJobs(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer o.b.Close()
-	cfg, db := o.cfg, o.b.db
-	pending, err := db.PendingJobs(ctx, *limit)
+	cfg, jobs := o.cfg, o.b.rec.Jobs
+	pending, err := jobs.PendingJobs(ctx, *limit)
 	if err != nil {
 		return err
 	}
-	failed, err := db.FailedJobs(ctx, *limit)
+	failed, err := jobs.FailedJobs(ctx, *limit)
 	if err != nil {
 		return err
 	}

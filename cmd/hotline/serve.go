@@ -36,10 +36,10 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer b.Close()
-	if err := b.db.Migrate(ctx, log); err != nil {
+	if err := b.rec.DB.Migrate(ctx, log); err != nil {
 		return err
 	}
-	if err := resolveSurvey(ctx, cfg, b.db, log); err != nil {
+	if err := resolveSurvey(ctx, cfg, b.rec.Settings, log); err != nil {
 		return err
 	}
 	if err := syncPolicy(ctx, b, settings.Policy, time.Now()); err != nil {
@@ -99,12 +99,12 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 
 // syncPolicy loads the policy file's units and staff into the database.
 func syncPolicy(ctx context.Context, b *backends, policy *policy.Policy, now time.Time) error {
-	if err := b.db.SyncUnits(ctx, policy.Units, now); err != nil {
+	if err := b.rec.Units.SyncUnits(ctx, policy.Units, now); err != nil {
 		return err
 	}
 	staff := make([]bot.Staff, len(policy.Staff))
 	for i, s := range policy.Staff {
 		staff[i] = s.Staff(now)
 	}
-	return b.db.SyncStaff(ctx, staff)
+	return b.rec.Staff.SyncStaff(ctx, staff)
 }

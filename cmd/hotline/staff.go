@@ -57,7 +57,7 @@ func staffList(ctx context.Context, env *cliEnv, c *staffCmd, args []string) err
 		return err
 	}
 	defer c.b.Close()
-	staff, err := c.b.db.ListStaff(ctx)
+	staff, err := c.b.rec.Staff.ListStaff(ctx)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func staffAdd(ctx context.Context, env *cliEnv, c *staffCmd, args []string) erro
 		return usageError{err}
 	}
 	s := spec.Staff(time.Now())
-	if err := c.b.db.AddStaff(ctx, &s); err != nil {
+	if err := c.b.rec.Staff.AddStaff(ctx, &s); err != nil {
 		if errors.Is(err, bot.ErrConflict) {
 			return fmt.Errorf("--number: staff number %s is taken", spec.Number)
 		}
@@ -147,7 +147,7 @@ func staffActive(active bool) func(context.Context, *cliEnv, *staffCmd, []string
 			return err
 		}
 		defer c.b.Close()
-		if err := c.b.db.SetStaffActive(ctx, args[0], active, time.Now()); errors.Is(err, bot.ErrNotFound) {
+		if err := c.b.rec.Staff.SetStaffActive(ctx, args[0], active, time.Now()); errors.Is(err, bot.ErrNotFound) {
 			return fmt.Errorf("no staff number %s", args[0])
 		} else if err != nil {
 			return err
@@ -174,7 +174,7 @@ func staffInvite(ctx context.Context, env *cliEnv, c *staffCmd, args []string) e
 		return err
 	}
 	defer c.b.Close()
-	s, err := c.b.db.StaffByNumber(ctx, number)
+	s, err := c.b.rec.Staff.StaffByNumber(ctx, number)
 	if errors.Is(err, bot.ErrNotFound) {
 		return fmt.Errorf("no staff number %s (add them first: hotline staff add)", number)
 	}
@@ -182,7 +182,7 @@ func staffInvite(ctx context.Context, env *cliEnv, c *staffCmd, args []string) e
 		return err
 	}
 	code := rand.Text()[:10]
-	if err := c.b.db.CreateInvite(ctx, s.ID, bot.InviteHash(code), time.Now().Add(*ttl)); err != nil {
+	if err := c.b.rec.Staff.CreateInvite(ctx, s.ID, bot.InviteHash(code), time.Now().Add(*ttl)); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "Invite for %s, valid for %s. They send this to the Telegram bot:\n\n/start %s\n", s.Label(), *ttl, code)

@@ -93,7 +93,7 @@ func (h *staffHarness) sentTo(chat int64, want string) telegramtest.Call {
 func (h *staffHarness) ticketStatus(id int64) string {
 	h.t.Helper()
 	var s string
-	if err := h.db.GetContext(context.Background(), &s, `SELECT status FROM tickets WHERE id = $1`, id); err != nil {
+	if err := h.rec.DB.GetContext(context.Background(), &s, `SELECT status FROM tickets WHERE id = $1`, id); err != nil {
 		h.t.Fatal(err)
 	}
 	return s

@@ -81,9 +81,9 @@ func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
 	if err := c.opened.open(ctx, env); err != nil {
 		return err
 	}
-	db := c.b.db
-	c.surveys = survey.New(survey.Deps{Clock: time.Now, Policy: c.policy, Customers: db, Tickets: db, Jobs: db,
-		Store: db, RoundStore: db, RevisitStore: db, StatsStore: db, Log: c.log})
+	rec := c.b.rec
+	c.surveys = survey.New(survey.Deps{Clock: time.Now, Policy: c.policy, Customers: rec.Customers, Tickets: rec.Tickets,
+		Jobs: rec.Jobs, Store: rec.Surveys, RoundStore: rec.Rounds, RevisitStore: rec.Revisits, StatsStore: rec.Stats, Log: c.log})
 	return nil
 }
 

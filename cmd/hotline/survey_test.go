@@ -30,18 +30,19 @@ func seedServed(t *testing.T, dir string, n int, resolved time.Time) {
 	if err := db.Migrate(ctx, newLogger(os.Stderr, 8)); err != nil {
 		t.Fatal(err)
 	}
+	rec := store.NewRecords(db)
 	for i := range n {
 		c := &bot.Customer{Channel: "wechat", OpenID: fmt.Sprintf("o%d", i), UnitName: "市中心医院", Subscribed: true, UpdatedAt: resolved}
-		if err := db.SaveCustomer(ctx, c); err != nil {
+		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
 		tk := &bot.Ticket{OpenedBy: fmt.Sprintf("seed:%d", i), CustomerID: c.ID, Channel: "wechat", UnitName: "市中心医院",
 			ContactName: "张三", Phone: "13800138000", Description: "打印机不能用", Severity: 3, Status: bot.StatusOpen, Plan: "7x12",
 			ReportedAt: resolved, ResponseDue: resolved, CreatedAt: resolved}
-		if _, err := db.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
+		if _, err := rec.Tickets.OpenTicket(ctx, bot.Opening{Ticket: tk}); err != nil {
 			t.Fatal(err)
 		}
-		storetest.CloseTicket(t, db, tk.ID, resolved)
+		storetest.CloseTicket(t, rec.Tickets, tk.ID, resolved)
 	}
 }
 
@@ -126,9 +127,9 @@ func TestSurveyCommandsHelpAndMistakes(t *testing.T) {
 
 func TestSurveySecret(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.SQLite(t)
+	settings := storetest.SQLite(t).Settings
 	cfg := &Config{HTTPAddr: ":8080"}
-	if err := resolveSurvey(ctx, cfg, db, newLogger(os.Stderr, 8)); err != nil {
+	if err := resolveSurvey(ctx, cfg, settings, newLogger(os.Stderr, 8)); err != nil {
 		t.Fatal(err)
 	}
 	first := cfg.Survey.Secret
@@ -136,11 +137,11 @@ func TestSurveySecret(t *testing.T) {
 		t.Fatalf("generated secret %q, url %q", first, cfg.Survey.PublicURL)
 	}
 	again := &Config{HTTPAddr: ":8080"} // a restart, or another replica
-	if err := resolveSurvey(ctx, again, db, newLogger(os.Stderr, 8)); err != nil || again.Survey.Secret != first {
+	if err := resolveSurvey(ctx, again, settings, newLogger(os.Stderr, 8)); err != nil || again.Survey.Secret != first {
 		t.Fatalf("a second start got another secret (%v): every link sent before it would break", err)
 	}
 	set := &Config{Survey: SurveyConfig{Secret: strings.Repeat("k", 40), PublicURL: "https://desk.example.com"}}
-	if err := resolveSurvey(ctx, set, db, newLogger(os.Stderr, 8)); err != nil || set.Survey.Secret != strings.Repeat("k", 40) {
+	if err := resolveSurvey(ctx, set, settings, newLogger(os.Stderr, 8)); err != nil || set.Survey.Secret != strings.Repeat("k", 40) {
 		t.Fatalf("the configured secret was not kept: %v", err)
 	}
 	for env, want := range map[string]string{"HOTLINE_SURVEY_SECRET": "at least 32", "HOTLINE_PUBLIC_URL": "not an http(s) URL"} {

@@ -7,7 +7,7 @@ import (
 	"github.com/hotline-desk/hotline/adapters/surveypage"
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // appSurveys is the survey wiring: the desk's stores and pacer, and the
@@ -17,14 +17,15 @@ type appSurveys struct {
 	signer *surveypage.Signer
 }
 
-func newSurveys(cfg *Config, policy *policy.Policy, b *backends, sessions *store.Sessions, opt appOptions) appSurveys {
+func newSurveys(cfg *Config, policy *policy.Policy, b *backends, opt appOptions) appSurveys {
 	secret := []byte(cfg.Survey.Secret)
 	if len(secret) == 0 { // built without serve's checks (tests): links last as long as the process
 		secret = []byte(rand.Text() + rand.Text())
 	}
 	signer := surveypage.NewSigner(secret, cfg.Survey.PublicURL)
-	stores := desk.SurveyStores{Store: b.db, Rounds: b.db, Revisits: b.db, Stats: b.db, Pending: sessions,
-		Pacer: store.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
+	rec := b.rec
+	stores := desk.SurveyStores{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats,
+		Pending: redisstore.NewPendingSurveys(b.redis, opt.keys), Pacer: redisstore.NewPacer(b.redis, opt.keys, policy.Surveys.SendRate)}
 	if cfg.Survey.PublicURL != "" {
 		stores.Links = signer
 	}

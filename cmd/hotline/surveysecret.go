@@ -20,11 +20,11 @@ const surveySecretSetting = "survey_secret"
 // so every replica signs and checks links alike and a restart keeps them
 // valid. Without HOTLINE_PUBLIC_URL links point at this machine, which only
 // a trial can use; production is warned.
-func resolveSurvey(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger) error {
+func resolveSurvey(ctx context.Context, cfg *Config, settings *store.Settings, log *slog.Logger) error {
 	if cfg.Survey.Secret == "" {
 		b := make([]byte, 32)
 		rand.Read(b)
-		secret, err := db.Setting(ctx, surveySecretSetting, hex.EncodeToString(b), time.Now())
+		secret, err := settings.Setting(ctx, surveySecretSetting, hex.EncodeToString(b), time.Now())
 		if err != nil {
 			return fmt.Errorf("survey link key: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // PostgresURL is the server tests use: HOTLINE_TEST_DATABASE_URL, or the
@@ -66,8 +67,9 @@ func PostgresSchemaURL(t testing.TB) string {
 	return u.String()
 }
 
-// Postgres opens a migrated database in a fresh schema.
-func Postgres(t testing.TB) *store.DB {
+// Postgres opens a migrated database in a fresh schema and returns its
+// records (the connection is rec.DB).
+func Postgres(t testing.TB) *store.Records {
 	t.Helper()
 	db, err := store.OpenPostgres(context.Background(), PostgresSchemaURL(t))
 	if err != nil {
@@ -75,11 +77,12 @@ func Postgres(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	migrate(t, db)
-	return db
+	return store.NewRecords(db)
 }
 
-// SQLite opens a migrated embedded database in a temporary directory.
-func SQLite(t testing.TB) *store.DB {
+// SQLite opens a migrated embedded database in a temporary directory and
+// returns its records.
+func SQLite(t testing.TB) *store.Records {
 	t.Helper()
 	db, err := store.OpenEmbedded(context.Background(), t.TempDir())
 	if err != nil {
@@ -87,11 +90,11 @@ func SQLite(t testing.TB) *store.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	migrate(t, db)
-	return db
+	return store.NewRecords(db)
 }
 
 // Each runs f once per dialect, as subtests named postgres and sqlite.
-func Each(t *testing.T, f func(t *testing.T, db *store.DB)) {
+func Each(t *testing.T, f func(t *testing.T, rec *store.Records)) {
 	t.Run("postgres", func(t *testing.T) { f(t, Postgres(t)) })
 	t.Run("sqlite", func(t *testing.T) { f(t, SQLite(t)) })
 }
@@ -105,14 +108,14 @@ func migrate(t testing.TB, db *store.DB) {
 
 // Redis connects to the real Redis and returns key builders under a prefix
 // of the test's own; every key under it is deleted after the test.
-func Redis(t testing.TB) (*store.Redis, store.Keys) {
+func Redis(t testing.TB) (*redisstore.Redis, redisstore.Keys) {
 	t.Helper()
 	ctx := context.Background()
-	r, err := store.OpenRedis(ctx, RedisURL())
+	r, err := redisstore.Open(ctx, RedisURL())
 	if err != nil {
 		t.Fatalf("redis: %v", err)
 	}
-	keys := store.Keys{Prefix: store.KeyPrefix + Name("test") + ":"}
+	keys := redisstore.Keys{Prefix: redisstore.KeyPrefix + Name("test") + ":"}
 	t.Cleanup(func() {
 		iter := r.Scan(context.Background(), 0, keys.Prefix+"*", 1000).Iterator()
 		for iter.Next(context.Background()) {
@@ -125,7 +128,7 @@ func Redis(t testing.TB) (*store.Redis, store.Keys) {
 
 // CloseTicket resolves ticket id at at and closes it at the same time, as
 // a customer's confirmation does: a served ticket to count or survey.
-func CloseTicket(t testing.TB, db *store.DB, id int64, at time.Time) *bot.Ticket {
+func CloseTicket(t testing.TB, tickets *store.Tickets, id int64, at time.Time) *bot.Ticket {
 	t.Helper()
 	moves := []bot.Transition{
 		{Action: bot.Resolve, From: []bot.Status{bot.StatusOpen, bot.StatusAcknowledged}, To: bot.StatusResolved, At: at},
@@ -134,7 +137,7 @@ func CloseTicket(t testing.TB, db *store.DB, id int64, at time.Time) *bot.Ticket
 	var tk *bot.Ticket
 	for _, tr := range moves {
 		var err error
-		if tk, _, err = db.Move(context.Background(), id, tr, nil, nil); err != nil {
+		if tk, _, err = tickets.Move(context.Background(), id, tr, nil, nil); err != nil {
 			t.Fatalf("%s ticket %d: %v", tr.Action, id, err)
 		}
 	}

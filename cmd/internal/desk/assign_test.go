@@ -14,7 +14,7 @@ func (f *fixture) addStaff(number, roles, units, hours string) int64 {
 	tg := int64(1000 + len(number)*100 + int(number[len(number)-1]))
 	s := bot.Staff{Number: number, Name: "工" + number, RolesText: roles, UnitsText: units, Hours: hours,
 		TelegramUserID: &tg, Active: true, CreatedAt: f.now, UpdatedAt: f.now}
-	if err := f.db.AddStaff(context.Background(), &s); err != nil {
+	if err := f.rec.Staff.AddStaff(context.Background(), &s); err != nil {
 		f.t.Fatal(err)
 	}
 	return s.ID
@@ -23,7 +23,7 @@ func (f *fixture) addStaff(number, roles, units, hours string) int64 {
 func (f *fixture) assigneeOfLatest() int64 {
 	f.t.Helper()
 	var id *int64
-	if err := f.db.GetContext(context.Background(), &id, `SELECT assignee_id FROM tickets ORDER BY id DESC LIMIT 1`); err != nil {
+	if err := f.rec.DB.GetContext(context.Background(), &id, `SELECT assignee_id FROM tickets ORDER BY id DESC LIMIT 1`); err != nil {
 		f.t.Fatal(err)
 	}
 	if id == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -17,9 +18,9 @@ import (
 type fixture struct {
 	t    *testing.T
 	desk *desk.Desk
-	db   *store.DB
-	rdb  *store.Redis
-	keys store.Keys
+	rec  *store.Records
+	rdb  *redisstore.Redis
+	keys redisstore.Keys
 	deps desk.Deps
 	now  time.Time
 	seq  atomic.Int64
@@ -35,19 +36,20 @@ units:
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{t: t, db: storetest.Postgres(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, shanghai)}
+	f := &fixture{t: t, rec: storetest.Postgres(t), now: time.Date(2026, 3, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
 	f.rdb, f.keys = rdb, keys
 	policy, err := parsePolicy([]byte(deskPolicy), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.SyncUnits(context.Background(), policy.Units, f.now); err != nil {
+	if err := f.rec.Units.SyncUnits(context.Background(), policy.Units, f.now); err != nil {
 		t.Fatal(err)
 	}
-	sessions := store.NewSessions(rdb, keys)
-	f.deps = desk.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: f.db,
-		Customers: f.db, Units: f.db, Sessions: sessions, Backlog: f.db, Staff: f.db, States: sessions, Jobs: f.db, Log: quiet()}
+	rec := f.rec
+	f.deps = desk.Deps{Clock: func() time.Time { return f.now }, Policy: policy, Tickets: rec.Tickets,
+		Customers: rec.Customers, Units: rec.Units, Sessions: redisstore.NewSessions(rdb, keys), Backlog: rec.Backlog,
+		Staff: rec.Staff, States: redisstore.NewStaffStates(rdb, keys), Jobs: rec.Jobs, Log: quiet()}
 	f.desk = desk.New(f.deps)
 	return f
 }
@@ -55,13 +57,12 @@ func newFixture(t *testing.T) *fixture {
 // reconnectRedis gives the desk a new Redis connection, as after an outage.
 func (f *fixture) reconnectRedis() {
 	f.t.Helper()
-	rdb, err := store.OpenRedis(context.Background(), storetest.RedisURL())
+	rdb, err := redisstore.Open(context.Background(), storetest.RedisURL())
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { rdb.Close() })
-	sessions := store.NewSessions(rdb, f.keys)
-	f.deps.Sessions, f.deps.States = sessions, sessions
+	f.deps.Sessions, f.deps.States = redisstore.NewSessions(rdb, f.keys), redisstore.NewStaffStates(rdb, f.keys)
 	f.desk = desk.New(f.deps)
 }
 
@@ -104,7 +105,7 @@ func (f *fixture) report(desc, unit string) string {
 func (f *fixture) count(query string, args ...any) int {
 	f.t.Helper()
 	var n int
-	if err := f.db.GetContext(context.Background(), &n, query, args...); err != nil {
+	if err := f.rec.DB.GetContext(context.Background(), &n, query, args...); err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -131,7 +132,7 @@ func TestDeskReplicasTakeTurns(t *testing.T) {
 	f := newFixture(t)
 	one := f.desk
 	other := f.deps
-	other.Sessions = store.NewSessions(f.rdb, f.keys)
+	other.Sessions = redisstore.NewSessions(f.rdb, f.keys)
 	two := desk.New(other)
 	turns := []string{"打印机不能用", "3", "市中心医院", "张三", "13800138000", "302", "确认", "重启后还是不行"}
 	var replies []string
@@ -167,7 +168,7 @@ func TestDeskRetryChangesNothing(t *testing.T) {
 func TestDeskMessageForClosedTicketStartsReport(t *testing.T) {
 	f := newFixture(t)
 	f.report("打印机不能用", "某单位")
-	if _, err := f.db.ExecContext(context.Background(), `UPDATE tickets SET status = 'closed', closed_at = reported_at`); err != nil {
+	if _, err := f.rec.DB.ExecContext(context.Background(), `UPDATE tickets SET status = 'closed', closed_at = reported_at`); err != nil {
 		t.Fatal(err)
 	}
 	got := f.say("网络又断了")

@@ -26,7 +26,7 @@ func (f *fixture) staffText(tgUser int64, text string) {
 
 func (f *fixture) ticket(id int64) *bot.Ticket {
 	f.t.Helper()
-	t, err := f.db.Ticket(context.Background(), id)
+	t, err := f.rec.Tickets.Ticket(context.Background(), id)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -133,20 +133,20 @@ func TestComplaintEscalatesAtOnce(t *testing.T) {
 func TestStaffLinkWithInvite(t *testing.T) {
 	f := newFixture(t)
 	s := bot.Staff{Number: "010", Name: "赵工", RolesText: "engineer", Active: true, CreatedAt: f.now, UpdatedAt: f.now}
-	if err := f.db.AddStaff(context.Background(), &s); err != nil {
+	if err := f.rec.Staff.AddStaff(context.Background(), &s); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.CreateInvite(context.Background(), s.ID, bot.InviteHash("CODE123"), f.now.Add(time.Hour)); err != nil {
+	if err := f.rec.Staff.CreateInvite(context.Background(), s.ID, bot.InviteHash("CODE123"), f.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	f.staffText(777, "/start WRONG")
 	f.staffText(777, "/start CODE123")
 	f.staffText(888, "/start CODE123") // used once only
-	got, err := f.db.StaffByTelegram(context.Background(), 777)
+	got, err := f.rec.Staff.StaffByTelegram(context.Background(), 777)
 	if err != nil || got.Number != "010" {
 		t.Fatalf("linked staff = %+v, %v", got, err)
 	}
-	if _, err := f.db.StaffByTelegram(context.Background(), 888); err == nil {
+	if _, err := f.rec.Staff.StaffByTelegram(context.Background(), 888); err == nil {
 		t.Fatal("a used code linked a second account")
 	}
 }
@@ -175,7 +175,7 @@ func TestWaitingForCustomerPausesClock(t *testing.T) {
 		t.Fatalf("after the answer: status %s, paused since %v, resolution due %v (want %v)", tk.Status, tk.PausedSince, tk.ResolutionDue.In(shanghai), want)
 	}
 	var n int
-	if err := f.db.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE kind = 'breach' AND payload = 'resolution' AND done_at IS NULL AND due_at = $1`, want.UTC()); err != nil || n != 1 {
+	if err := f.rec.DB.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE kind = 'breach' AND payload = 'resolution' AND done_at IS NULL AND due_at = $1`, want.UTC()); err != nil || n != 1 {
 		t.Fatalf("breach job at the moved deadline: %d, %v", n, err)
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // roundCustomers writes the customers served in November 2026, straight
@@ -50,9 +50,9 @@ func (f *surveyFixture) roundCustomers() {
 	for _, q := range stmts {
 		var err error
 		if strings.Contains(q, "$1") {
-			_, err = f.db.ExecContext(context.Background(), q, now)
+			_, err = f.rec.DB.ExecContext(context.Background(), q, now)
 		} else {
-			_, err = f.db.ExecContext(context.Background(), q)
+			_, err = f.rec.DB.ExecContext(context.Background(), q)
 		}
 		if err != nil {
 			f.t.Fatal(err)
@@ -300,7 +300,7 @@ func sortedKeys[V any](m map[int]V) []int {
 func (f *surveyFixture) surveyOf(openID string) int64 {
 	f.t.Helper()
 	var id int64
-	if err := f.db.GetContext(context.Background(), &id, `SELECT s.id FROM surveys s JOIN customers c ON c.id = s.customer_id
+	if err := f.rec.DB.GetContext(context.Background(), &id, `SELECT s.id FROM surveys s JOIN customers c ON c.id = s.customer_id
 		WHERE c.open_id = $1 ORDER BY s.id DESC LIMIT 1`, openID); err != nil {
 		f.t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestReplicasShareTheSendRate(t *testing.T) {
 	f := newSurveyFixture(t, surveyPolicy)
 	ctx := context.Background()
 	f.roundCustomers()
-	a, b := &countingPacer{Pacer: store.NewPacer(f.rdb, f.keys, 200)}, &countingPacer{Pacer: store.NewPacer(f.rdb, f.keys, 200)}
+	a, b := &countingPacer{Pacer: redisstore.NewPacer(f.rdb, f.keys, 200)}, &countingPacer{Pacer: redisstore.NewPacer(f.rdb, f.keys, 200)}
 	first, replica := f.replica(a), f.replica(b)
 	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)
 	for _, unit := range []string{"第二医院", "市中心医院"} {
@@ -371,9 +371,10 @@ func (p *countingPacer) Wait(ctx context.Context) error {
 // replica is another desk on the same stores, with its own pacer (on the
 // same Redis key), as another replica of hotline serve would be.
 func (f *surveyFixture) replica(pacer survey.Pacer) *desk.Desk {
-	return desk.New(desk.Deps{Clock: f.now, Policy: f.policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+	rec := f.rec
+	return desk.New(desk.Deps{Clock: f.now, Policy: f.policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		Customer: f.messenger, Log: quiet(),
-		Surveys: desk.SurveyStores{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Pending: f.sessions, Links: f.signer,
-			Pacer: pacer}})
+		Surveys: desk.SurveyStores{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Pending: f.pending,
+			Links: f.signer, Pacer: pacer}})
 }

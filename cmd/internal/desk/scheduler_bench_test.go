@@ -26,7 +26,7 @@ import (
 // The jobs table holds benchPending rows, most of them reminders and
 // breach steps due over the next month; auto-closes of resolved tickets
 // fall due among them and are delivered through the real wechat.Messenger
-// to the fake WeChat API. Figures go to docs/BENCHMARKS-jobs.md.
+// to the fake WeChat API. Figures go to docs/BENCHMARKS.md.
 const (
 	benchPending = 1_000_000
 	benchRate    = 6000 // auto-closes falling due per second in the steady run
@@ -38,7 +38,7 @@ func BenchmarkScheduler(b *testing.B) {
 	r := newDeliveryRig(b)
 	r.wallClock = true
 	steady := benchRate * benchSeconds
-	seedFuture(b, r.db, benchPending-steady, time.Now())
+	seedFuture(b, r.rec.DB, benchPending-steady, time.Now())
 	b.Run("steady", func(b *testing.B) {
 		// Items fall due continuously from a second after seeding, 166 µs
 		// apart (PostgreSQL's intervals count microseconds: 6,024 a second),
@@ -99,9 +99,9 @@ func (r *deliveryRig) loadRun(b *testing.B, prefix string, n int, first func() t
 	prefix = strconv.FormatInt(time.Now().UnixNano(), 36) + prefix
 	resolved := time.Now().Add(-96 * time.Hour)
 	due := first()
-	seedAutoCloses(b, r.db, prefix, n, resolved, due, step)
+	seedAutoCloses(b, r.rec.DB, prefix, n, resolved, due, step)
 	rec := newTimedMessenger(r.wechat, n)
-	d := r.replica(r.db, desk.DefaultSchedulerConfig, rec)
+	d := r.replica(r.rec, desk.DefaultSchedulerConfig, rec)
 	mem := watchMemory(r)
 	cpu := startCPU()
 	b.StartTimer()
@@ -161,7 +161,7 @@ func (r *deliveryRig) report(b *testing.B, rec *timedMessenger, from time.Time, 
 func (r *deliveryRig) dueTimes(b *testing.B) map[string]time.Time {
 	b.Helper()
 	due := map[string]time.Time{}
-	rows, err := r.db.QueryContext(context.Background(), `SELECT job_key, due_at FROM jobs WHERE kind = 'auto_close'`)
+	rows, err := r.rec.DB.QueryContext(context.Background(), `SELECT job_key, due_at FROM jobs WHERE kind = 'auto_close'`)
 	if err != nil {
 		b.Fatal(err)
 	}

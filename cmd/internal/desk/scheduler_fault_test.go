@@ -18,6 +18,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -31,9 +32,9 @@ import (
 type deliveryRig struct {
 	tb     testing.TB
 	url    string // the schema every replica connects to
-	db     *store.DB
-	rdb    *store.Redis
-	keys   store.Keys
+	rec    *store.Records
+	rdb    *redisstore.Redis
+	keys   redisstore.Keys
 	fake   *wechattest.FakeAPI
 	wechat *wechat.Messenger
 	policy *policy.Policy
@@ -45,8 +46,8 @@ type deliveryRig struct {
 func newDeliveryRig(tb testing.TB) *deliveryRig {
 	tb.Helper()
 	r := &deliveryRig{tb: tb, url: storetest.PostgresSchemaURL(tb)}
-	r.db = r.open()
-	if err := r.db.Migrate(context.Background(), quiet()); err != nil {
+	r.rec = r.open()
+	if err := r.rec.DB.Migrate(context.Background(), quiet()); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
 	r.rdb, r.keys = storetest.Redis(tb)
@@ -62,16 +63,16 @@ func newDeliveryRig(tb testing.TB) *deliveryRig {
 	return r
 }
 
-// open is a connection pool of its own on the rig's schema, as another
-// replica would have.
-func (r *deliveryRig) open() *store.DB {
+// open is a connection pool of its own on the rig's schema, and records on
+// it, as another replica would have.
+func (r *deliveryRig) open() *store.Records {
 	r.tb.Helper()
 	db, err := store.OpenPostgres(context.Background(), r.url)
 	if err != nil {
 		r.tb.Fatalf("postgres: %v", err)
 	}
 	r.tb.Cleanup(func() { db.Close() })
-	return db
+	return store.NewRecords(db)
 }
 
 // messenger keeps its access token in Redis, shared by the replicas, as
@@ -82,7 +83,7 @@ func (r *deliveryRig) messenger() *wechat.Messenger {
 	cfg := wechat.Config{AppID: "wx-rig", AppSecret: "rig-secret", Token: "rig-token", APIBase: r.fake.URL,
 		HTTPTimeout: 5 * time.Second, Logger: quiet(), Templates: map[string]wechat.TemplateConfig{
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}}}}
-	m, err := wechat.NewMessenger(cfg, store.NewTokenCache(r.rdb, r.keys))
+	m, err := wechat.NewMessenger(cfg, redisstore.NewTokenCache(r.rdb, r.keys))
 	if err != nil {
 		r.tb.Fatal(err)
 	}
@@ -96,9 +97,9 @@ func (r *deliveryRig) messenger() *wechat.Messenger {
 func (r *deliveryRig) now() time.Time        { return time.Unix(0, r.clock.Load()).In(shanghai) }
 func (r *deliveryRig) setClock(at time.Time) { r.clock.Store(at.UnixNano()) }
 
-// replica is a desk on db (the rig's pool or one of its own) with the
+// replica is a desk on rec (the rig's pool or one of its own) with the
 // rig's clock, telling customers through to (nil: the rig's messenger).
-func (r *deliveryRig) replica(db *store.DB, sched desk.SchedulerConfig, to bot.CustomerMessenger) *desk.Desk {
+func (r *deliveryRig) replica(rec *store.Records, sched desk.SchedulerConfig, to bot.CustomerMessenger) *desk.Desk {
 	if to == nil {
 		to = r.wechat
 	}
@@ -106,10 +107,9 @@ func (r *deliveryRig) replica(db *store.DB, sched desk.SchedulerConfig, to bot.C
 	if r.wallClock {
 		clock = time.Now
 	}
-	sessions := store.NewSessions(r.rdb, r.keys)
-	return desk.New(desk.Deps{Clock: clock, Policy: r.policy, Tickets: db, Customers: db, Units: db,
-		Sessions: sessions, Backlog: db, Staff: db, States: sessions, Jobs: db,
-		Customer: to, Scheduler: sched, Log: quiet()})
+	return desk.New(desk.Deps{Clock: clock, Policy: r.policy, Tickets: rec.Tickets, Customers: rec.Customers,
+		Units: rec.Units, Sessions: redisstore.NewSessions(r.rdb, r.keys), Backlog: rec.Backlog, Staff: rec.Staff,
+		States: redisstore.NewStaffStates(r.rdb, r.keys), Jobs: rec.Jobs, Customer: to, Scheduler: sched, Log: quiet()})
 }
 
 // seedAutoCloses writes n resolved tickets, each of its own customer (open
@@ -142,7 +142,7 @@ func seedAutoCloses(tb testing.TB, db *store.DB, prefix string, n int, resolved,
 
 func (r *deliveryRig) seed(n int) {
 	r.tb.Helper()
-	seedAutoCloses(r.tb, r.db, "o-", n, r.now().Add(-96*time.Hour), r.now().Add(-time.Minute), 0)
+	seedAutoCloses(r.tb, r.rec.DB, "o-", n, r.now().Add(-96*time.Hour), r.now().Add(-time.Minute), 0)
 }
 
 // drain runs d until nothing is due, and returns how many jobs it ran.
@@ -198,7 +198,7 @@ func (r *deliveryRig) expectEachOnce(n int) {
 func (r *deliveryRig) pending() int {
 	r.tb.Helper()
 	var n int
-	if err := r.db.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL`); err != nil {
+	if err := r.rec.DB.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE done_at IS NULL`); err != nil {
 		r.tb.Fatal(err)
 	}
 	return n
@@ -228,7 +228,7 @@ func (r *deliveryRig) flushRedis() int {
 func TestSchedulerRedisFlushedMidway(t *testing.T) {
 	r := newDeliveryRig(t)
 	r.seed(1000)
-	d := r.replica(r.db, schedulerConfig(100), nil)
+	d := r.replica(r.rec, schedulerConfig(100), nil)
 	for range 5 {
 		if _, err := d.Engine.RunDue(context.Background()); err != nil {
 			t.Fatal(err)
@@ -279,11 +279,11 @@ func TestSchedulerCrashAfterClaim(t *testing.T) {
 	r.seed(1000)
 	r.fake.FailNextCustom(45015, 1000)
 	lease := desk.DefaultSchedulerConfig.Lease
-	claimed, err := r.open().ClaimJobs(context.Background(), r.now(), lease, 1000)
+	claimed, err := r.open().Jobs.ClaimJobs(context.Background(), r.now(), lease, 1000)
 	if err != nil || len(claimed) != 1000 {
 		t.Fatalf("claimed %d: %v", len(claimed), err)
 	}
-	survivor := r.replica(r.db, desk.DefaultSchedulerConfig, nil)
+	survivor := r.replica(r.rec, desk.DefaultSchedulerConfig, nil)
 	if n := r.drain(survivor); n != 0 {
 		t.Fatalf("%d jobs taken before the lease ended", n)
 	}
@@ -350,8 +350,8 @@ func TestSchedulerKilledAroundTheSend(t *testing.T) {
 				inFlight[<-hung.entered] = true
 			}
 			r.setClock(r.now().Add(sched.Lease + time.Second))
-			r.drain(r.replica(r.db, desk.DefaultSchedulerConfig, nil))
-			killedDB.Close() // whatever the killed replica does next reaches nobody
+			r.drain(r.replica(r.rec, desk.DefaultSchedulerConfig, nil))
+			killedDB.DB.Close() // whatever the killed replica does next reaches nobody
 			close(hung.release)
 			<-stopped
 			for to, ms := range r.delivered() {

@@ -20,7 +20,7 @@ type jobRow struct {
 func (f *fixture) jobs() []jobRow {
 	f.t.Helper()
 	var rows []jobRow
-	if err := f.db.SelectContext(context.Background(), &rows, `SELECT kind, payload, step, due_at, outcome, done_at FROM jobs ORDER BY due_at, id`); err != nil {
+	if err := f.rec.DB.SelectContext(context.Background(), &rows, `SELECT kind, payload, step, due_at, outcome, done_at FROM jobs ORDER BY due_at, id`); err != nil {
 		f.t.Fatal(err)
 	}
 	return rows
@@ -44,7 +44,7 @@ func (f *fixture) advance(at time.Time) {
 func (f *fixture) events(kind string) []string {
 	f.t.Helper()
 	var bodies []string
-	if err := f.db.SelectContext(context.Background(), &bodies, `SELECT body FROM ticket_events WHERE kind = $1 ORDER BY id`, kind); err != nil {
+	if err := f.rec.DB.SelectContext(context.Background(), &bodies, `SELECT body FROM ticket_events WHERE kind = $1 ORDER BY id`, kind); err != nil {
 		f.t.Fatal(err)
 	}
 	return bodies
@@ -101,7 +101,7 @@ func TestAcknowledgedTicketGetsNoResponseReminders(t *testing.T) {
 		f.say(text)
 	}
 	f.now = f.now.Add(30 * time.Minute)
-	if _, err := f.db.ExecContext(context.Background(), `UPDATE tickets SET status = 'acknowledged', responded_at = $1`, f.now.UTC()); err != nil {
+	if _, err := f.rec.DB.ExecContext(context.Background(), `UPDATE tickets SET status = 'acknowledged', responded_at = $1`, f.now.UTC()); err != nil {
 		t.Fatal(err)
 	}
 	f.advance(f.now.Add(5 * time.Hour))

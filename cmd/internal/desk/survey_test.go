@@ -20,6 +20,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -30,10 +31,12 @@ import (
 type surveyFixture struct {
 	t         *testing.T
 	desk      *desk.Desk
-	db        *store.DB
-	rdb       *store.Redis
-	keys      store.Keys
-	sessions  *store.Sessions
+	rec       *store.Records
+	rdb       *redisstore.Redis
+	keys      redisstore.Keys
+	sessions  *redisstore.Sessions
+	states    *redisstore.StaffStates
+	pending   *redisstore.PendingSurveys
 	messenger *wechat.Messenger
 	policy    *policy.Policy
 	wx        *wechattest.FakeAPI
@@ -56,16 +59,17 @@ surveys:
 
 func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	t.Helper()
-	f := &surveyFixture{t: t, db: storetest.Postgres(t), at: time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)}
+	f := &surveyFixture{t: t, rec: storetest.Postgres(t), at: time.Date(2026, 12, 2, 9, 0, 0, 0, shanghai)}
 	rdb, keys := storetest.Redis(t)
-	f.rdb, f.keys, f.sessions = rdb, keys, store.NewSessions(rdb, keys)
+	f.rdb, f.keys = rdb, keys
+	f.sessions, f.states, f.pending = redisstore.NewSessions(rdb, keys), redisstore.NewStaffStates(rdb, keys), redisstore.NewPendingSurveys(rdb, keys)
 	policy, err := parsePolicy([]byte(policyYAML), "", shanghai, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.policy = policy
 	ctx := context.Background()
-	if err := f.db.SyncUnits(ctx, policy.Units, f.now()); err != nil {
+	if err := f.rec.Units.SyncUnits(ctx, policy.Units, f.now()); err != nil {
 		t.Fatal(err)
 	}
 	f.wx = wechattest.NewFakeAPI("wx-app", "wx-secret")
@@ -74,7 +78,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 		Logger: quiet(), Templates: map[string]wechat.TemplateConfig{
 			"survey": {ID: "tpl-survey", Fields: map[string]string{"title": "thing1", "ticket": "character_string2", "time": "time3", "note": "thing4"}},
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}},
-		}}, store.NewTokenCache(rdb, keys))
+		}}, redisstore.NewTokenCache(rdb, keys))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +88,12 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 	f.page = httptest.NewServer(mux)
 	t.Cleanup(f.page.Close)
 	f.signer = surveypage.NewSigner([]byte("a test secret of at least thirty-two characters"), f.page.URL)
-	f.desk = desk.New(desk.Deps{Clock: f.now, Policy: policy, Tickets: f.db, Customers: f.db, Units: f.db,
-		Sessions: f.sessions, Backlog: f.db, Staff: f.db, States: f.sessions, Jobs: f.db,
+	rec := f.rec
+	f.desk = desk.New(desk.Deps{Clock: f.now, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
+		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		StaffChat: staffChat, Answerer: staffChat, Customer: messenger, Log: quiet(),
-		Surveys: desk.SurveyStores{Store: f.db, Rounds: f.db, Revisits: f.db, Stats: f.db, Pending: f.sessions, Links: f.signer,
-			Pacer: store.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
+		Surveys: desk.SurveyStores{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Pending: f.pending,
+			Links: f.signer, Pacer: redisstore.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
 	page := surveypage.New(surveypage.Config{Book: f.desk.Surveys.Page, Signer: f.signer, Location: shanghai, Now: f.now, Log: quiet()})
 	mux.Handle("GET /survey/{token}", page) // as cmd/hotline mounts it
 	mux.Handle("POST /survey/{token}", page)
@@ -102,7 +107,9 @@ func (f *surveyFixture) startTelegram() *telegram.Bot {
 		GlobalRate: 1000, PerChatInterval: time.Millisecond, PollInterval: 20 * time.Millisecond,
 		RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond}
 	nobody := telegram.HandlerFunc(func(context.Context, bot.StaffUpdate) error { return nil })
-	b, err := telegram.New(cfg, nobody, f.db, quiet())
+	out := f.rec.Outbox
+	stores := telegram.Stores{Outbox: out, Deliveries: out, Messages: out, Updates: out}
+	b, err := telegram.New(cfg, nobody, stores, quiet())
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -193,7 +200,7 @@ func (f *surveyFixture) addStaff(number, roles string) int64 {
 	f.t.Helper()
 	tg := telegramOf(number)
 	s := bot.Staff{Number: number, Name: "工" + number, RolesText: roles, TelegramUserID: &tg, Active: true, CreatedAt: f.now(), UpdatedAt: f.now()}
-	if err := f.db.AddStaff(context.Background(), &s); err != nil {
+	if err := f.rec.Staff.AddStaff(context.Background(), &s); err != nil {
 		f.t.Fatal(err)
 	}
 	return tg
@@ -220,7 +227,7 @@ func (f *surveyFixture) press(tgUser int64, data string) {
 func (f *surveyFixture) count(query string, args ...any) int {
 	f.t.Helper()
 	var n int
-	if err := f.db.GetContext(context.Background(), &n, query, args...); err != nil {
+	if err := f.rec.DB.GetContext(context.Background(), &n, query, args...); err != nil {
 		f.t.Fatal(err)
 	}
 	return n
@@ -334,7 +341,7 @@ func TestSurveyAfterTicketAlertsQuality(t *testing.T) {
 		Rating int    `db:"rating"`
 		Via    string `db:"answered_via"`
 	}
-	if err := f.db.GetContext(context.Background(), &sv, `SELECT status, rating, answered_via FROM surveys WHERE ticket_id = 1`); err != nil || sv.Status != "answered" || sv.Rating != 3 || sv.Via != "chat" {
+	if err := f.rec.DB.GetContext(context.Background(), &sv, `SELECT status, rating, answered_via FROM surveys WHERE ticket_id = 1`); err != nil || sv.Status != "answered" || sv.Rating != 3 || sv.Via != "chat" {
 		t.Fatalf("survey row %+v, %v", sv, err)
 	}
 }

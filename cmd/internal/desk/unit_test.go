@@ -11,7 +11,7 @@ import (
 // keeps the plan stored for it.
 func TestDeskOpensTicketOnStoredUnitPlan(t *testing.T) {
 	f := newFixture(t)
-	if err := f.db.SyncUnits(context.Background(), []bot.Unit{{Name: "旧合同单位", Plan: "7x24"}}, f.now); err != nil {
+	if err := f.rec.Units.SyncUnits(context.Background(), []bot.Unit{{Name: "旧合同单位", Plan: "7x24"}}, f.now); err != nil {
 		t.Fatal(err)
 	}
 	f.report("打印机不能用", "旧合同单位")

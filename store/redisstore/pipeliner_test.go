@@ -1,4 +1,4 @@
-package store
+package redisstore
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // Concurrent callers each get their own command's answer, whether their
 // commands shared a pipeline or not; a command's own error stays its own.
 func TestPipelinerAnswersEachCaller(t *testing.T) {
-	r, err := OpenEmbeddedRedis(context.Background())
+	r, err := OpenEmbedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestPipelinerAnswersEachCaller(t *testing.T) {
 }
 
 func TestPipelinerContextAndClose(t *testing.T) {
-	r, err := OpenEmbeddedRedis(context.Background())
+	r, err := OpenEmbedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store_test
+package redisstore_test
 
 import (
 	"context"
@@ -10,24 +10,24 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/intake"
 	"github.com/hotline-desk/hotline/conversation"
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
 // eachRedis runs f on the real Redis and on the embedded one: the session
 // scripts are Lua, which the embedded server interprets on its own.
-func eachRedis(t *testing.T, f func(t *testing.T, rdb *store.Redis, keys store.Keys)) {
+func eachRedis(t *testing.T, f func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys)) {
 	t.Run("redis", func(t *testing.T) {
 		rdb, keys := storetest.Redis(t)
 		f(t, rdb, keys)
 	})
 	t.Run("embedded", func(t *testing.T) {
-		rdb, err := store.OpenEmbeddedRedis(context.Background())
+		rdb, err := redisstore.OpenEmbedded(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { rdb.Close() })
-		f(t, rdb, store.Keys{Prefix: store.KeyPrefix})
+		f(t, rdb, redisstore.Keys{Prefix: redisstore.KeyPrefix})
 	})
 }
 
@@ -38,9 +38,9 @@ func stateOf(n int) conversation.Session {
 }
 
 func TestCommitIsOptimistic(t *testing.T) {
-	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+	eachRedis(t, func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys) {
 		ctx := context.Background()
-		a, b := store.NewSessions(rdb, keys), store.NewSessions(rdb, keys) // two replicas
+		a, b := redisstore.NewSessions(rdb, keys), redisstore.NewSessions(rdb, keys) // two replicas
 		snap, err := a.Snapshot(ctx, "wechat", "o1")
 		if err != nil || snap.Found || snap.Version != "" {
 			t.Fatalf("new customer: %+v, %v", snap, err)
@@ -89,9 +89,9 @@ func TestCommitIsOptimistic(t *testing.T) {
 }
 
 func TestLockedStep(t *testing.T) {
-	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+	eachRedis(t, func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys) {
 		ctx := context.Background()
-		s := store.NewSessions(rdb, keys)
+		s := redisstore.NewSessions(rdb, keys)
 		s.Poll = time.Millisecond
 		if err := s.SaveSession(ctx, "wechat", "o1", stateOf(1)); err != nil {
 			t.Fatal(err)
@@ -161,12 +161,12 @@ func TestLockedStep(t *testing.T) {
 // Many replicas commit one customer's messages at once: every message
 // counts once, and each step starts from the one before it.
 func TestConcurrentCommitsSerialise(t *testing.T) {
-	eachRedis(t, func(t *testing.T, rdb *store.Redis, keys store.Keys) {
+	eachRedis(t, func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys) {
 		ctx := context.Background()
 		const replicas, each = 4, 25
 		var wg sync.WaitGroup
 		for r := range replicas {
-			s := store.NewSessions(rdb, keys)
+			s := redisstore.NewSessions(rdb, keys)
 			wg.Go(func() {
 				for i := range each {
 					key := fmt.Sprintf("m%d-%d", r, i)
@@ -191,7 +191,7 @@ func TestConcurrentCommitsSerialise(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		s, _, err := store.NewSessions(rdb, keys).Session(ctx, "wechat", "o1")
+		s, _, err := redisstore.NewSessions(rdb, keys).Session(ctx, "wechat", "o1")
 		if err != nil || s.Misses != replicas*each {
 			t.Fatalf("steps counted: %d, want %d (%v)", s.Misses, replicas*each, err)
 		}
@@ -203,7 +203,7 @@ func TestUnversionedSession(t *testing.T) {
 	rdb, keys := storetest.Redis(t)
 	ctx := context.Background()
 	rdb.Set(ctx, keys.Session("wechat", "o1"), `{"misses":4,"profile":{"name":"张三"}}`, time.Hour)
-	s := store.NewSessions(rdb, keys)
+	s := redisstore.NewSessions(rdb, keys)
 	snap, err := s.Snapshot(ctx, "wechat", "o1")
 	if err != nil || !snap.Found || snap.Session.Misses != 4 || snap.Version != "" {
 		t.Fatalf("snapshot: %+v, %v", snap, err)
@@ -215,13 +215,13 @@ func TestUnversionedSession(t *testing.T) {
 
 // Scripts survive a Redis that forgot them (a restart or SCRIPT FLUSH).
 func TestScriptsAfterFlush(t *testing.T) {
-	rdb, err := store.OpenEmbeddedRedis(context.Background())
+	rdb, err := redisstore.OpenEmbedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rdb.Close()
 	ctx := context.Background()
-	s := store.NewSessions(rdb, store.Keys{Prefix: store.KeyPrefix})
+	s := redisstore.NewSessions(rdb, redisstore.Keys{Prefix: redisstore.KeyPrefix})
 	snap, _ := s.Snapshot(ctx, "wechat", "o1")
 	if res, err := s.Commit(ctx, "m1", snap, stateOf(1), nil); err != nil || res.Outcome != intake.Committed {
 		t.Fatalf("commit: %+v, %v", res, err)

@@ -1,4 +1,4 @@
-package store
+package redisstore
 
 import (
 	"context"
@@ -14,13 +14,12 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/intake"
-	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/conversation"
 )
 
 // Sessions keeps dialogue state, customer locks and the replies of handled
 // messages in Redis, with copies of recent sessions in this process. It
-// implements bot.SessionStore.
+// implements intake.SessionStore.
 type Sessions struct {
 	rdb  *Redis
 	keys Keys
@@ -40,6 +39,8 @@ type Sessions struct {
 	// Poll is how often a waiter looks again.
 	Poll time.Duration
 }
+
+var _ intake.SessionStore = (*Sessions)(nil)
 
 // NewSessions uses rdb with keys built by keys.
 func NewSessions(rdb *Redis, keys Keys) *Sessions {
@@ -105,14 +106,14 @@ end`
 // claimed is the value of an inbound key while its message is handled.
 const claimed = "…"
 
-// Session implements bot.SessionStore. It reads Redis, never the copy
+// Session implements intake.SessionStore. It reads Redis, never the copy
 // held in this process.
 func (s *Sessions) Session(ctx context.Context, channel, openID string) (conversation.Session, bool, error) {
 	snap, err := s.load(ctx, channel, openID)
 	return snap.Session, snap.Found, err
 }
 
-// Snapshot implements bot.SessionStore: the copy held in this process when
+// Snapshot implements intake.SessionStore: the copy held in this process when
 // there is one (Commit finds out if it is out of date), Redis otherwise.
 func (s *Sessions) Snapshot(ctx context.Context, channel, openID string) (intake.SessionSnapshot, error) {
 	if v, ok := s.near.get(s.keys.Session(channel, openID)); ok {
@@ -143,7 +144,7 @@ func (s *Sessions) SaveSession(ctx context.Context, channel, openID string, sess
 	return s.rdb.Set(ctx, key, v, s.SessionTTL).Err()
 }
 
-// Commit implements bot.SessionStore.
+// Commit implements intake.SessionStore.
 func (s *Sessions) Commit(ctx context.Context, key string, prev intake.SessionSnapshot, next conversation.Session, replies []bot.Reply) (intake.CommitResult, error) {
 	v, data, err := encodeStep(next, replies)
 	if err != nil {
@@ -173,7 +174,7 @@ func (s *Sessions) Commit(ctx context.Context, key string, prev intake.SessionSn
 	}
 }
 
-// Begin implements bot.SessionStore.
+// Begin implements intake.SessionStore.
 func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (intake.LockedStep, error) {
 	skey := s.keys.Session(channel, openID)
 	keys := []string{s.keys.Inbound(key), s.keys.Lock(channel, openID), skey}
@@ -199,7 +200,7 @@ func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (inta
 	}
 }
 
-// Finish implements bot.SessionStore.
+// Finish implements intake.SessionStore.
 func (s *Sessions) Finish(ctx context.Context, step intake.LockedStep, next conversation.Session, replies []bot.Reply) error {
 	v, data, err := encodeStep(next, replies)
 	if err != nil {
@@ -217,7 +218,7 @@ func (s *Sessions) Finish(ctx context.Context, step intake.LockedStep, next conv
 	return nil
 }
 
-// Abort implements bot.SessionStore.
+// Abort implements intake.SessionStore.
 func (s *Sessions) Abort(ctx context.Context, step intake.LockedStep) error {
 	snap := step.Snapshot
 	return s.rdb.runScript(ctx, abortScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID)},
@@ -295,29 +296,4 @@ func decodeSession(channel, openID, v string) (intake.SessionSnapshot, error) {
 
 func randomToken() string {
 	return strconv.FormatUint(rand.Uint64(), 36) + strconv.FormatUint(rand.Uint64(), 36)
-}
-
-// StaffState implements bot.StaffStateStore.
-func (s *Sessions) StaffState(ctx context.Context, staffID int64) (staffdialog.State, error) {
-	var st staffdialog.State
-	data, err := s.rdb.Get(ctx, s.keys.StaffState(staffID)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return st, nil
-	}
-	if err != nil {
-		return st, err
-	}
-	return st, json.Unmarshal(data, &st)
-}
-
-// SetStaffState implements bot.StaffStateStore; the zero state is deleted.
-func (s *Sessions) SetStaffState(ctx context.Context, staffID int64, st staffdialog.State) error {
-	if st == (staffdialog.State{}) {
-		return s.rdb.Del(ctx, s.keys.StaffState(staffID)).Err()
-	}
-	data, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	return s.rdb.Set(ctx, s.keys.StaffState(staffID), data, 24*time.Hour).Err()
 }

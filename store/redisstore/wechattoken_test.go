@@ -1,18 +1,18 @@
-package store_test
+package redisstore_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"github.com/hotline-desk/hotline/store"
+	"github.com/hotline-desk/hotline/store/redisstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
 func TestTokenCacheKeepsALocalCopy(t *testing.T) {
 	rdb, keys := storetest.Redis(t)
 	ctx := context.Background()
-	a, b := store.NewTokenCache(rdb, keys), store.NewTokenCache(rdb, keys) // two replicas
+	a, b := redisstore.NewTokenCache(rdb, keys), redisstore.NewTokenCache(rdb, keys) // two replicas
 	if a.Get("token") != nil || a.IsExist("token") {
 		t.Fatal("empty cache answered")
 	}
@@ -49,7 +49,7 @@ func TestTokenCacheKeepsALocalCopy(t *testing.T) {
 func TestTokenCacheCopyExpires(t *testing.T) {
 	rdb, keys := storetest.Redis(t)
 	ctx := context.Background()
-	c := store.NewTokenCache(rdb, keys)
+	c := redisstore.NewTokenCache(rdb, keys)
 	now := time.Now()
 	c.Now = func() time.Time { return now }
 	if err := c.Set("token", "T1", time.Hour); err != nil {

@@ -1,4 +1,4 @@
-package store
+package redisstore
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/hotline-desk/hotline/bot/survey"
 )
 
 // Pacer spaces survey messages at most rate per second across every
-// replica (bot.SendPacer). One Redis key holds the time the next message
+// replica (survey.Pacer). One Redis key holds the time the next message
 // may go (GCRA's "theoretical arrival time"); each Wait reserves the next
 // slot atomically and sleeps until it. The time is Redis's own (TIME), so
 // replicas' clocks need not agree. A per-process limiter (x/time/rate)
@@ -28,6 +30,8 @@ type Pacer struct {
 // a 200/s round.
 const pacerHeadroom = 0.9
 
+var _ survey.Pacer = (*Pacer)(nil)
+
 // NewPacer paces at most rate messages per second under keys.
 func NewPacer(rdb *Redis, keys Keys, rate float64) *Pacer {
 	return &Pacer{rdb: rdb, key: keys.SurveyPace(), interval: time.Duration(float64(time.Second) / (rate * pacerHeadroom))}
@@ -45,7 +49,7 @@ local nxt = tat + interval
 redis.call("SET", KEYS[1], string.format("%.0f", nxt), "PX", string.format("%.0f", math.floor((nxt - now) / 1000) + 1000))
 return tat - now`)
 
-// Wait implements bot.SendPacer: it returns when the reserved slot comes,
+// Wait implements survey.Pacer: it returns when the reserved slot comes,
 // or with ctx's error.
 func (p *Pacer) Wait(ctx context.Context) error {
 	us, err := reserveScript.Run(ctx, p.rdb, []string{p.key}, p.interval.Microseconds()).Int64()

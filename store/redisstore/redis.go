@@ -1,4 +1,9 @@
-package store
+// Package redisstore keeps Hotline's fast state in Redis (or an embedded
+// in-process Redis-compatible server): customers' sessions, what staff and
+// customers are asked next, the shared survey pace and the WeChat access
+// token. Nothing in it is the only copy of a record; the records are
+// package store's. Every key is built by Keys, under one prefix.
+package redisstore
 
 import (
 	"context"
@@ -27,8 +32,8 @@ type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
 
-// OpenRedis connects to the Redis at rawURL (redis:// or rediss://).
-func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
+// Open connects to the Redis at rawURL (redis:// or rediss://).
+func Open(ctx context.Context, rawURL string) (*Redis, error) {
 	opt, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("not a Redis URL: %w", err)
@@ -45,10 +50,10 @@ func OpenRedis(ctx context.Context, rawURL string) (*Redis, error) {
 	return &Redis{Client: rdb, pipe: newPipeliner(rdb)}, nil
 }
 
-// OpenEmbeddedRedis starts an in-process Redis-compatible server on a
+// OpenEmbedded starts an in-process Redis-compatible server on a
 // loopback port and connects the same go-redis client to it. Its contents
 // live in memory only: sessions in progress do not survive a restart.
-func OpenEmbeddedRedis(ctx context.Context) (*Redis, error) {
+func OpenEmbedded(ctx context.Context) (*Redis, error) {
 	m := miniredis.NewMiniRedis()
 	if err := m.StartAddr("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("start embedded redis: %w", err)
