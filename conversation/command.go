@@ -8,14 +8,17 @@ import (
 
 // commands work in every state, so a customer is never stuck in a question:
 // the whole message, as norm folds it, must be the keyword. 投诉 is the one
-// that takes text after it (see complaintBody).
+// that takes text after it (see complaintBody). The commands are functions
+// of the turn rather than its methods: turn's methods are what they are made
+// of (say, ask, goTo, keep…), and the menu buttons share some of them
+// (clickHandlers).
 var commands = map[string]func(*turn){
-	"查询": (*turn).listTickets, "进度": (*turn).listTickets, "查询进度": (*turn).listTickets, "查进度": (*turn).listTickets,
-	"取消": (*turn).cancel, "取消报修": (*turn).cancel,
-	"帮助": (*turn).help, "help": (*turn).help,
-	"人工": (*turn).callback, "人工客服": (*turn).callback, "转人工": (*turn).callback,
-	"报修": (*turn).startReport, "新报修": (*turn).startReport, "我要报修": (*turn).startReport,
-	"继续": (*turn).resume, "继续填写": (*turn).resume,
+	"查询": listTickets, "进度": listTickets, "查询进度": listTickets, "查进度": listTickets,
+	"取消": cancel, "取消报修": cancel,
+	"帮助": help, "help": help,
+	"人工": callback, "人工客服": callback, "转人工": callback,
+	"报修": startReport, "新报修": startReport, "我要报修": startReport,
+	"继续": resume, "继续填写": resume,
 }
 
 // complaintMark starts a complaint: 投诉 alone, or 投诉 and what it is about.
@@ -26,7 +29,7 @@ const complaintMark = "投诉"
 func (t *turn) onText(raw string) {
 	text := strings.TrimSpace(raw)
 	if body, ok := complaintBody(text); ok {
-		t.complain(body)
+		complain(t, body)
 		return
 	}
 	if cmd, ok := commands[norm(text)]; ok {
@@ -61,32 +64,33 @@ func (t *turn) emptyText() {
 }
 
 // listTickets leaves the answer to the bot, which knows the tickets.
-func (t *turn) listTickets() {
+func listTickets(t *turn) {
 	t.emit(Intent{Kind: IntentListTickets})
 }
 
-func (t *turn) help() {
+func help(t *turn) {
 	t.say(HelpText())
 	t.remind()
 }
 
-func (t *turn) callback() {
+// callback asks the bot to have a person call the customer back.
+func callback(t *turn) {
 	t.emit(Intent{Kind: IntentCallback})
 	t.say(callbackAckText)
 	t.remind()
 }
 
-// askComplaint waits for the complaint's text. A draft in progress stays
+// waitForComplaint waits for the complaint's text. A draft in progress stays
 // and is returned to afterwards; a change being made to it is given up.
-func (t *turn) askComplaint() {
+func waitForComplaint(t *turn) {
 	t.s.Editing = ""
 	t.goTo(StateComplaint)
 	t.ask("")
 }
 
-func (t *turn) complain(body string) {
+func complain(t *turn, body string) {
 	if body == "" {
-		t.askComplaint()
+		waitForComplaint(t)
 		return
 	}
 	t.emit(Intent{Kind: IntentComplaint, Text: body})
@@ -99,7 +103,7 @@ func (t *turn) complain(body string) {
 
 // cancel gives up what is in progress: the complaint being asked for, else
 // the draft, else a draft set aside earlier.
-func (t *turn) cancel() {
+func cancel(t *turn) {
 	switch {
 	case t.s.State == StateComplaint:
 		t.goTo(t.resumeState())
@@ -124,7 +128,7 @@ func (t *turn) cancel() {
 // startReport begins a report with the description question, even while a
 // ticket is open: 报修 is how a customer with an open ticket reports
 // something else.
-func (t *turn) startReport() {
+func startReport(t *turn) {
 	prefix := ""
 	if t.newDraft() {
 		prefix = newReportSaved
@@ -135,10 +139,10 @@ func (t *turn) startReport() {
 
 // resume picks up the draft set aside. A draft in progress with content
 // takes its place in Saved, so 继续 twice switches back.
-func (t *turn) resume() {
+func resume(t *turn) {
 	saved := t.s.Saved
 	if saved == nil {
-		t.continueCurrent()
+		continueCurrent(t)
 		return
 	}
 	t.savedTouched = true
@@ -156,7 +160,7 @@ func (t *turn) resume() {
 
 // continueCurrent answers 继续 when nothing was set aside: the customer
 // wants to go on with what they are doing.
-func (t *turn) continueCurrent() {
+func continueCurrent(t *turn) {
 	if t.s.Draft == nil {
 		t.say(nothingToContinue)
 		return
@@ -178,8 +182,4 @@ func (t *turn) idleText(text string) {
 	t.newDraft()
 	t.addToDescription(text)
 	t.advance(gotDescription)
-}
-
-func (t *turn) complaintText(text string) {
-	t.complain(text)
 }

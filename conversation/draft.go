@@ -21,7 +21,7 @@ var textHandlers = map[State]func(*turn, string){
 	StateRoom:      (*turn).roomText,
 	StateSummary:   (*turn).summaryText,
 	StateEdit:      (*turn).editText,
-	StateComplaint: (*turn).complaintText,
+	StateComplaint: complain,
 }
 
 // prompts ask each state's question.

@@ -141,9 +141,9 @@ func (t *turn) onClick(key string) {
 // clickHandlers serve the official account's menu buttons. Other buttons
 // (links, operator additions) are not the dialogue's business.
 var clickHandlers = map[string]func(*turn){
-	ClickReport:    (*turn).startReport,
-	ClickProgress:  (*turn).listTickets,
-	ClickComplaint: (*turn).askComplaint,
+	ClickReport:    startReport,
+	ClickProgress:  listTickets,
+	ClickComplaint: waitForComplaint,
 }
 
 // onMenu answers the current question with the tapped option. A tap on an

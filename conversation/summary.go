@@ -91,7 +91,7 @@ func (t *turn) summaryText(text string) {
 		t.goTo(StateEdit)
 		t.ask("")
 	case summaryCancel:
-		t.cancel()
+		cancel(t)
 	default:
 		t.notAnswer(text)
 	}

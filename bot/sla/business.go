@@ -32,23 +32,15 @@ func (c *Calendar) IsOpen(t time.Time) bool {
 // itself when it is inside a window, otherwise the start of the next window.
 // Notifications that should not wake anyone at night wait for it.
 func (c *Calendar) NextOpen(t time.Time) time.Time {
-	day := c.dateOf(t)
-	wd := day.Weekday()
-	floor := t
-	for ; ; day, wd = day.next(), (wd+1)%7 {
-		ws := c.windows(day, wd)
-		if len(ws) == 0 {
-			continue
+	var open time.Time
+	c.walk(t, endless, func(start, end time.Time) bool {
+		if start.Before(end) {
+			open = start
+			return false
 		}
-		clock := newDayClock(day, c.loc)
-		for _, w := range ws {
-			start, end := c.span(clock, w, floor)
-			if start.Before(end) {
-				return start
-			}
-			floor = end
-		}
-	}
+		return true
+	})
+	return open
 }
 
 // AddBusiness returns the instant at which d of business time has elapsed
@@ -60,25 +52,17 @@ func (c *Calendar) AddBusiness(start time.Time, d time.Duration) time.Time {
 	if d <= 0 {
 		return start
 	}
-	day := c.dateOf(start)
-	wd := day.Weekday()
-	floor := start
-	for ; ; day, wd = day.next(), (wd+1)%7 {
-		ws := c.windows(day, wd)
-		if len(ws) == 0 {
-			continue
+	var due time.Time
+	c.walk(start, endless, func(from, to time.Time) bool {
+		open := to.Sub(from)
+		if d <= open {
+			due = from.Add(d)
+			return false
 		}
-		clock := newDayClock(day, c.loc)
-		for _, w := range ws {
-			from, to := c.span(clock, w, floor)
-			open := to.Sub(from)
-			if d <= open {
-				return from.Add(d)
-			}
-			d -= open
-			floor = to
-		}
-	}
+		d -= open
+		return true
+	})
+	return due
 }
 
 // BusinessBetween returns the business time inside service windows between a
@@ -87,28 +71,50 @@ func (c *Calendar) BusinessBetween(a, b time.Time) time.Duration {
 	if !b.After(a) {
 		return 0
 	}
-	day, last := c.dateOf(a), c.dateOf(b)
-	wd := day.Weekday()
-	floor := a
 	var sum time.Duration
-	for ; !day.After(last); day, wd = day.next(), (wd+1)%7 {
+	c.walk(a, c.dateOf(b), func(from, to time.Time) bool {
+		if to.After(b) {
+			to = b
+		}
+		if to.After(from) {
+			sum += to.Sub(from)
+		}
+		return true
+	})
+	return sum
+}
+
+// endless, as the last date of a walk, means it has none: the walk goes on
+// until the caller has what it looks for. It always ends, since every
+// calendar has windows on some day of the week (NewCalendar checks). It is
+// not a real date (month 0), so no bounded walk mistakes its last date for it.
+var endless = Date{}
+
+// walk goes day by day from the date of from through the date last (for
+// ever when last is endless) and calls visit with each service window as
+// instants, in order, until visit returns false. Each window starts no
+// earlier than from or the end of the window before (see span), so windows
+// never overlap and no business time is counted twice. It is the one walk of
+// NextOpen, AddBusiness and BusinessBetween.
+func (c *Calendar) walk(from time.Time, last Date, visit func(start, end time.Time) bool) {
+	day := c.dateOf(from)
+	wd := day.Weekday()
+	floor := from
+	bounded := last != endless
+	for ; !bounded || !day.After(last); day, wd = day.next(), (wd+1)%7 {
 		ws := c.windows(day, wd)
 		if len(ws) == 0 {
 			continue
 		}
 		clock := newDayClock(day, c.loc)
 		for _, w := range ws {
-			from, to := c.span(clock, w, floor)
-			floor = to
-			if to.After(b) {
-				to = b
+			start, end := c.span(clock, w, floor)
+			if !visit(start, end) {
+				return
 			}
-			if to.After(from) {
-				sum += to.Sub(from)
-			}
+			floor = end
 		}
 	}
-	return sum
 }
 
 // AddWorkingDays returns the close of business (the end of the last window)

@@ -14,24 +14,8 @@ func (r *result) writeJSON(w io.Writer) error {
 }
 
 func (r *result) writeText(w io.Writer) error {
-	fmt.Fprintf(w, "hotline-load: %d CPUs, %s, %s; %d connections, %s per phase, %s mode, loopback\n",
-		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.OS, r.Conns, r.Duration, r.Mode)
-	fmt.Fprintf(w, "note: %s\n", r.Machine.Note)
-	if r.BusyBefore != nil {
-		fmt.Fprintf(w, "before the run the machine was busy with %.2f cores of other work", *r.BusyBefore)
-		if *r.BusyBefore > 0.2 {
-			fmt.Fprint(w, ": the numbers below are lower than on a quiet machine")
-		}
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "requests\terrors\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\t  phase")
-	for _, p := range r.Phases {
-		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t  %s\n",
-			p.Requests, p.Errors, p.Throughput, p.P50, p.P90, p.P99, p.Max, p.Name)
-	}
-	if err := tw.Flush(); err != nil {
+	r.writeMachine(w)
+	if err := r.writePhases(w); err != nil {
 		return err
 	}
 	if err := r.writeCPU(w); err != nil {
@@ -51,19 +35,7 @@ func (r *result) writeText(w io.Writer) error {
 	if r.StepsRatio > 0 {
 		fmt.Fprintf(w, "(b)/(a) throughput: %.2f\n", r.StepsRatio)
 	}
-	if t := r.Tickets; t != nil {
-		verdict := "ok"
-		if !t.OK {
-			verdict = "MISMATCH"
-		}
-		fmt.Fprintf(w, "tickets: %d customers prepared, %d 确认 sent, %d answered with the ticket reply, %d tickets in the database: %s\n",
-			t.Prepared, t.Sent, t.Confirmed, t.InDatabase, verdict)
-		fmt.Fprintf(w, "tickets per second: %.0f", t.PerSecond)
-		if t.RanOut {
-			fmt.Fprint(w, " (every prepared customer confirmed before the phase's time was up; raise --tickets for a longer phase)")
-		}
-		fmt.Fprintln(w)
-	}
+	r.writeTickets(w)
 	for _, t := range r.Targets {
 		met := "met"
 		if !t.Met {
@@ -76,6 +48,52 @@ func (r *result) writeText(w io.Writer) error {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
 	return nil
+}
+
+// writeMachine says what the run was made on and how busy the machine was.
+func (r *result) writeMachine(w io.Writer) {
+	fmt.Fprintf(w, "hotline-load: %d CPUs, %s, %s; %d connections, %s per phase, %s mode, loopback\n",
+		r.Machine.CPUs, r.Machine.GoVersion, r.Machine.OS, r.Conns, r.Duration, r.Mode)
+	fmt.Fprintf(w, "note: %s\n", r.Machine.Note)
+	if r.BusyBefore != nil {
+		fmt.Fprintf(w, "before the run the machine was busy with %.2f cores of other work", *r.BusyBefore)
+		if *r.BusyBefore > 0.2 {
+			fmt.Fprint(w, ": the numbers below are lower than on a quiet machine")
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w)
+}
+
+// writePhases is the table of requests and latencies, a row per phase.
+func (r *result) writePhases(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "requests\terrors\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\t  phase")
+	for _, p := range r.Phases {
+		fmt.Fprintf(tw, "%d\t%d\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t  %s\n",
+			p.Requests, p.Errors, p.Throughput, p.P50, p.P90, p.P99, p.Max, p.Name)
+	}
+	return tw.Flush()
+}
+
+// writeTickets checks the tickets phase: every confirmation answered and in
+// the database.
+func (r *result) writeTickets(w io.Writer) {
+	t := r.Tickets
+	if t == nil {
+		return
+	}
+	verdict := "ok"
+	if !t.OK {
+		verdict = "MISMATCH"
+	}
+	fmt.Fprintf(w, "tickets: %d customers prepared, %d 确认 sent, %d answered with the ticket reply, %d tickets in the database: %s\n",
+		t.Prepared, t.Sent, t.Confirmed, t.InDatabase, verdict)
+	fmt.Fprintf(w, "tickets per second: %.0f", t.PerSecond)
+	if t.RanOut {
+		fmt.Fprint(w, " (every prepared customer confirmed before the phase's time was up; raise --tickets for a longer phase)")
+	}
+	fmt.Fprintln(w)
 }
 
 // writeCPU shows who kept the CPUs busy in each phase.
