@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -63,23 +62,24 @@ func Parse(data []byte, base string, loc *time.Location, log *slog.Logger) (*Set
 			return nil, fmt.Errorf("HOTLINE_CONFIG: %s", yamlMessage(err))
 		}
 	}
-	p, err := policy.Build(doc.File, policy.Options{Location: loc, Log: log, ReadFile: relativeTo(base)})
-	if err != nil {
-		return nil, fmt.Errorf("HOTLINE_CONFIG: %w", err)
-	}
 	for kind, t := range doc.WeChat.Templates {
 		if t.ID == "" {
 			return nil, fmt.Errorf("HOTLINE_CONFIG: wechat.templates.%s.id: required", kind)
 		}
 	}
+	p, err := policy.Build(doc.File, policy.Options{Location: loc, Log: log, ReadFile: relativeTo(base)})
+	if err != nil {
+		return nil, fmt.Errorf("HOTLINE_CONFIG: %w", err)
+	}
 	return &Settings{Policy: p, WeChatTemplates: doc.WeChat.Templates}, nil
 }
 
-// relativeTo reads files named relative to the policy file's folder.
+// relativeTo reads files named relative to the policy file's folder, as
+// written (not cleaned: ../ after a symlinked folder stays where it leads).
 func relativeTo(base string) func(string) ([]byte, error) {
 	return func(name string) ([]byte, error) {
-		if base != "" && !filepath.IsAbs(name) {
-			name = filepath.Join(filepath.Dir(base), name)
+		if base != "" && !strings.HasPrefix(name, "/") {
+			name = base[:strings.LastIndex(base, "/")+1] + name
 		}
 		return os.ReadFile(name)
 	}

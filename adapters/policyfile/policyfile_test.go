@@ -3,12 +3,14 @@ package policyfile_test
 import (
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/sla"
 )
 
 var shanghai = mustZone("Asia/Shanghai")
@@ -122,5 +124,37 @@ func TestPolicyErrors(t *testing.T) {
 				t.Fatalf("error %q, want one line containing %q", msg, c.want)
 			}
 		})
+	}
+}
+
+// Holiday files are read relative to the policy file, and their days count
+// on the built-in 5x9 calendar.
+func TestPolicyHolidayFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "holidays"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := `{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"春节","date":"2027-02-07","isOffDay":false}]}`
+	if err := os.WriteFile(filepath.Join(dir, "holidays", "2027.json"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(path, []byte("holidays:\n  files: [holidays/2027.json]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := policyfile.Load(path, shanghai, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := s.Policy.Calendars["5x9"]
+	newYear, makeUp := sla.Date{Year: 2027, Month: 1, Day: 1}, sla.Date{Year: 2027, Month: 2, Day: 7} // a Friday, a Sunday
+	if cal.IsWorkingDay(newYear) || !cal.IsWorkingDay(makeUp) {
+		t.Fatalf("2027-01-01 working %v, 2027-02-07 working %v", cal.IsWorkingDay(newYear), cal.IsWorkingDay(makeUp))
+	}
+	if err := os.WriteFile(path, []byte("holidays:\n  files: [holidays/2028.json]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := policyfile.Load(path, shanghai, quiet()); err == nil || !strings.Contains(err.Error(), "HOTLINE_CONFIG: holidays.files[0]: open "+dir+"/holidays/2028.json") {
+		t.Fatalf("a missing holiday file: %v", err)
 	}
 }

@@ -117,9 +117,12 @@ func (d *Desk) processLocked(ctx context.Context, in bot.Inbound, st *step) ([]b
 }
 
 // sameSession reports whether two snapshots are the same version of the
-// session, so a step decided from one holds for the other.
+// session, so a step decided from one holds for the other. A customer
+// without a session has none to compare: their step was decided from the
+// database (their details, their open ticket), which may have changed, so
+// it is decided again.
 func sameSession(a, b SessionSnapshot) bool {
-	return a.Found == b.Found && a.Version == b.Version
+	return a.Found && b.Found && a.Version == b.Version
 }
 
 // decide decides the message's step from a snapshot.

@@ -57,20 +57,21 @@ func TestRoundDialogue(t *testing.T) {
 		nextStep string // "" with the state cleared
 		do       staffdialog.Do
 		says     string
+		keep     bool // the state stays as it was: nothing to save
 	}{
-		{"period", draftAt("period"), "上月", "filters", staffdialog.DoNothing, "② 回访哪些客户"},
-		{"bad period", draftAt("period"), "November", "period", staffdialog.DoNothing, "没看懂"},
-		{"filters", draftAt("filters"), "单位=市中心医院 级别=1,2", "sample", staffdialog.DoNothing, "③ 抽样比例"},
-		{"bad filter", draftAt("filters"), "部门=IT", "filters", staffdialog.DoNothing, "没看懂"},
-		{"sample", draftAt("sample"), "30%", "questionnaire", staffdialog.DoNothing, "④ 用哪份问卷？\nrevisit — 售后服务回访（5 题）"},
-		{"bad sample", draftAt("sample"), "0%", "sample", staffdialog.DoNothing, "没看懂"},
-		{"questionnaire", draftAt("questionnaire"), "revisit", "confirm", staffdialog.DoPreview, ""},
-		{"unknown questionnaire", draftAt("questionnaire"), "nps", "questionnaire", staffdialog.DoNothing, "可选：revisit、ticket"},
-		{"confirm", draftAt("confirm"), "确认发送", "", staffdialog.DoStart, ""},
-		{"not yet confirmed", draftAt("confirm"), "好的", "confirm", staffdialog.DoNothing, "请按「确认发送」"},
-		{"cancel at any step", draftAt("sample"), "取消", "", staffdialog.DoNothing, "已放弃新建回访轮次"},
-		{"no draft", staffdialog.State{Awaiting: staffdialog.AwaitRound}, "上月", "", staffdialog.DoNothing, "已放弃"},
-		{"unknown step starts over", draftAt("zzz"), "上月", "period", staffdialog.DoNothing, "① 回访哪段时间"},
+		{"period", draftAt("period"), "上月", "filters", staffdialog.DoNothing, "② 回访哪些客户", false},
+		{"bad period", draftAt("period"), "November", "period", staffdialog.DoNothing, "没看懂", true},
+		{"filters", draftAt("filters"), "单位=市中心医院 级别=1,2", "sample", staffdialog.DoNothing, "③ 抽样比例", false},
+		{"bad filter", draftAt("filters"), "部门=IT", "filters", staffdialog.DoNothing, "没看懂", true},
+		{"sample", draftAt("sample"), "30%", "questionnaire", staffdialog.DoNothing, "④ 用哪份问卷？\nrevisit — 售后服务回访（5 题）", false},
+		{"bad sample", draftAt("sample"), "0%", "sample", staffdialog.DoNothing, "没看懂", true},
+		{"questionnaire", draftAt("questionnaire"), "revisit", "confirm", staffdialog.DoPreview, "", false},
+		{"unknown questionnaire", draftAt("questionnaire"), "nps", "questionnaire", staffdialog.DoNothing, "可选：revisit、ticket", true},
+		{"confirm", draftAt("confirm"), "确认发送", "", staffdialog.DoStart, "", false},
+		{"not yet confirmed", draftAt("confirm"), "好的", "confirm", staffdialog.DoNothing, "请按「确认发送」", true},
+		{"cancel at any step", draftAt("sample"), "取消", "", staffdialog.DoNothing, "已放弃新建回访轮次", false},
+		{"no draft", staffdialog.State{Awaiting: staffdialog.AwaitRound}, "上月", "", staffdialog.DoNothing, "已放弃", false},
+		{"unknown step starts over", draftAt("zzz"), "上月", "period", staffdialog.DoNothing, "① 回访哪段时间", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := staffdialog.RoundText(c.st, c.text, env)
@@ -82,8 +83,8 @@ func TestRoundDialogue(t *testing.T) {
 			if out.Reply != nil {
 				said = out.Reply.Text
 			}
-			if step != c.nextStep || out.Do != c.do || !strings.Contains(said, c.says) {
-				t.Fatalf("RoundText = step %q, do %v, %q; want %q, %v, …%q…", step, out.Do, said, c.nextStep, c.do, c.says)
+			if step != c.nextStep || out.Do != c.do || !strings.Contains(said, c.says) || out.Keep != c.keep {
+				t.Fatalf("RoundText = step %q, do %v, %q, keep %v; want %q, %v, …%q…, %v", step, out.Do, said, out.Keep, c.nextStep, c.do, c.says, c.keep)
 			}
 		})
 	}
@@ -125,7 +126,7 @@ func TestRoundButtonsOutOfStep(t *testing.T) {
 		{draftAt("confirm"), "q:revisit", "请按当前步骤操作"},
 		{draftAt("confirm"), "no", "已放弃"},
 	} {
-		if out := staffdialog.RoundPress(c.st, c.arg, env); !strings.Contains(out.Toast, c.toast) || out.Do != staffdialog.DoNothing {
+		if out := staffdialog.RoundPress(c.st, c.arg, env); !strings.Contains(out.Toast, c.toast) || out.Do != staffdialog.DoNothing || out.Keep == (c.arg == "no") {
 			t.Errorf("%+v %q: %+v", c.st.Round, c.arg, out)
 		}
 	}

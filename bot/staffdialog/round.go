@@ -68,6 +68,8 @@ type RoundOutcome struct {
 	Do    Do          // what the desk does next
 	Draft *RoundDraft // DoPreview, DoStart: the round as drafted
 	Toast string      // the answer to a pressed button
+	// Keep: nothing moved; the state stays as it was (nothing to save).
+	Keep bool
 }
 
 // StartRound begins the dialogue.
@@ -99,7 +101,7 @@ func RoundText(st State, text string, env RoundEnv) RoundOutcome {
 	case stepSample:
 		var err error
 		if r.SampleRate, err = ParseSampleRate(text); err != nil {
-			return RoundOutcome{Next: st, Reply: say("没看懂：" + err.Error())}
+			return RoundOutcome{Next: st, Keep: true, Reply: say("没看懂：" + err.Error())}
 		}
 		r.Step = stepQuestionnaire
 		return RoundOutcome{Next: State{Awaiting: AwaitRound, Round: &r}, Reply: questionnaireQuestion(env)}
@@ -109,7 +111,7 @@ func RoundText(st State, text string, env RoundEnv) RoundOutcome {
 		if text == "确认" || text == "确认发送" {
 			return RoundOutcome{Do: DoStart, Draft: &r}
 		}
-		return RoundOutcome{Next: st, Reply: say("请按「确认发送」或回复「确认」；回复「取消」放弃。")}
+		return RoundOutcome{Next: st, Keep: true, Reply: say("请按「确认发送」或回复「确认」；回复「取消」放弃。")}
 	}
 	next, reply := StartRound()
 	return RoundOutcome{Next: next, Reply: &reply}
@@ -119,7 +121,7 @@ func RoundText(st State, text string, env RoundEnv) RoundOutcome {
 // understood.
 func advance(st State, r RoundDraft, err error, step, question string) RoundOutcome {
 	if err != nil {
-		return RoundOutcome{Next: st, Reply: say("没看懂：" + err.Error())}
+		return RoundOutcome{Next: st, Keep: true, Reply: say("没看懂：" + err.Error())}
 	}
 	r.Step = step
 	return RoundOutcome{Next: State{Awaiting: AwaitRound, Round: &r}, Reply: say(question)}
@@ -147,7 +149,7 @@ func chooseQuestionnaire(st State, name string, env RoundEnv) RoundOutcome {
 		known = known || q.Name == name
 	}
 	if !known {
-		return RoundOutcome{Next: st, Reply: say("没有这份问卷，可选：" + strings.Join(names, "、"))}
+		return RoundOutcome{Next: st, Keep: true, Reply: say("没有这份问卷，可选：" + strings.Join(names, "、"))}
 	}
 	r := *st.Round
 	r.Questionnaire, r.Seed, r.Step = name, env.Now.UnixNano(), stepConfirm
@@ -162,7 +164,7 @@ func ConfirmButtons() [][]bot.Button {
 // RoundPress handles the dialogue's buttons (the data after "rnd:").
 func RoundPress(st State, arg string, env RoundEnv) RoundOutcome {
 	if st.Awaiting != AwaitRound || st.Round == nil {
-		return RoundOutcome{Next: st, Toast: "这个回访轮次已经设置完毕或已放弃"}
+		return RoundOutcome{Next: st, Keep: true, Toast: "这个回访轮次已经设置完毕或已放弃"}
 	}
 	var out RoundOutcome
 	switch {
@@ -175,7 +177,7 @@ func RoundPress(st State, arg string, env RoundEnv) RoundOutcome {
 		out = RoundText(st, "取消", env)
 		out.Toast = "已放弃"
 	default:
-		out = RoundOutcome{Next: st, Toast: "请按当前步骤操作"}
+		out = RoundOutcome{Next: st, Keep: true, Toast: "请按当前步骤操作"}
 	}
 	return out
 }

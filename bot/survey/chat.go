@@ -18,17 +18,15 @@ import (
 // intake.Taker: the desk asks it before the dialogue.
 type Chat struct{ *core }
 
-// claim is what Claim found: the move, and for a typed answer the question
-// pending (pendingRead false: reading it failed, so Take reads again).
+// claim is what Claim found.
 type claim struct {
-	move        conversation.SurveyMove
-	pending     PendingQuestion
-	pendingRead bool
+	move conversation.SurveyMove
 }
 
 // Claim decides whether in may belong to a survey. Typed text counts only
 // when the customer has a question pending (one Redis read); a failed read
-// counts, so that Take reads again and logs it.
+// counts, so that Take reads again and logs it. Most messages are typed text
+// with no question pending: they cost this one read and go to the dialogue.
 func (c *Chat) Claim(ctx context.Context, in bot.Inbound, s conversation.Session) any {
 	if in.Kind != bot.InboundText {
 		return nil
@@ -38,14 +36,10 @@ func (c *Chat) Claim(ctx context.Context, in bot.Inbound, s conversation.Session
 	case conversation.NotSurvey:
 		return nil
 	case conversation.SurveyMaybeTyped:
-		p, found, err := c.Pending.PendingSurvey(ctx, in.Channel, in.From)
-		if err != nil {
-			return &claim{move: m}
-		}
-		if !found {
+		_, found, err := c.Pending.PendingSurvey(ctx, in.Channel, in.From)
+		if err == nil && !found {
 			return nil
 		}
-		return &claim{move: m, pending: p, pendingRead: true}
 	}
 	return &claim{move: m}
 }
@@ -62,7 +56,7 @@ func (c *Chat) Take(ctx context.Context, cl any, in bot.Inbound, s conversation.
 		replies, err = c.opt(ctx, in, k.move.Kind == conversation.SurveyOptOut, now)
 	case conversation.SurveyMaybeTyped:
 		var ok bool
-		if replies, ok, err = c.typed(ctx, k, in, s, now); !ok {
+		if replies, ok, err = c.typed(ctx, in, s, now); !ok {
 			return s, nil, false, nil
 		}
 	}
@@ -110,18 +104,16 @@ func (c *Chat) tapped(ctx context.Context, in bot.Inbound, tap conversation.Surv
 
 // typed takes a typed answer to the pending question. Text that is not an
 // answer goes to the dialogue and ends the chat survey: the customer has
-// moved on (a tap on the menu still counts).
-func (c *Chat) typed(ctx context.Context, k *claim, in bot.Inbound, s conversation.Session, now time.Time) ([]bot.Reply, bool, error) {
-	p := k.pending
-	if !k.pendingRead {
-		var found bool
-		var err error
-		if p, found, err = c.Pending.PendingSurvey(ctx, in.Channel, in.From); err != nil || !found {
-			if err != nil {
-				c.Log.Warn("survey: read pending question", slog.String("err", err.Error()))
-			}
-			return nil, false, nil
+// moved on (a tap on the menu still counts). The question is read again
+// here, under the customer's lock: the claim only said one was pending, and
+// an expiry or the survey page may have ended it since.
+func (c *Chat) typed(ctx context.Context, in bot.Inbound, s conversation.Session, now time.Time) ([]bot.Reply, bool, error) {
+	p, found, err := c.Pending.PendingSurvey(ctx, in.Channel, in.From)
+	if err != nil || !found {
+		if err != nil {
+			c.Log.Warn("survey: read pending question", slog.String("err", err.Error()))
 		}
+		return nil, false, nil
 	}
 	sv, qn, err := c.load(ctx, p.Survey)
 	if errors.Is(err, bot.ErrNotFound) || errors.Is(err, errNoQuestionnaire) || (err == nil && (sv.OpenID != in.From || p.Step >= len(qn.Questions))) {

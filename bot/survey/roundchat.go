@@ -53,6 +53,11 @@ func (r *Rounds) say(ctx context.Context, s *bot.Staff, chat int64, st staffdial
 	if err := r.States.SetStaffState(ctx, s.ID, st); err != nil {
 		return err
 	}
+	return r.tell(ctx, chat, reply)
+}
+
+// tell says a reply of the dialogue, if it has one.
+func (r *Rounds) tell(ctx context.Context, chat int64, reply *staffdialog.Reply) error {
 	if reply == nil {
 		return nil
 	}
@@ -84,9 +89,6 @@ func (r *Rounds) Press(ctx context.Context, s *bot.Staff, chat int64, data strin
 		return "", err
 	}
 	out := staffdialog.RoundPress(st, strings.TrimPrefix(data, staffdialog.RoundAction+":"), r.env())
-	if out.Reply == nil && out.Do == staffdialog.DoNothing {
-		return out.Toast, nil // nothing moved: the state stays as it is
-	}
 	return out.Toast, r.carryOut(ctx, s, chat, out)
 }
 
@@ -104,6 +106,9 @@ func (r *Rounds) carryOut(ctx context.Context, s *bot.Staff, chat int64, out sta
 			return r.Notify.TellUserError(ctx, chat, err)
 		}
 		return r.Notify.Tell(ctx, chat, fmt.Sprintf("✅ 回访轮次 #%d 已开始发送：邀请 %d 位客户。\n/round status %d 查看进度；/round pause %d 暂停。", round.ID, len(p.Chosen), round.ID, round.ID))
+	}
+	if out.Keep {
+		return r.tell(ctx, chat, out.Reply)
 	}
 	return r.say(ctx, s, chat, out.Next, out.Reply)
 }

@@ -6,7 +6,6 @@ package ticket
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 
@@ -123,9 +122,5 @@ func (l *Lifecycle) move(ctx context.Context, t *bot.Ticket, action bot.Action, 
 	for _, f := range l.follow {
 		jobs = append(jobs, f(tr, t.ID, jobs)...)
 	}
-	t2, applied, err := l.tickets.Move(ctx, t.ID, tr, events, jobs)
-	if err != nil {
-		return nil, false, fmt.Errorf("%s ticket %d: %w", action, t.ID, err)
-	}
-	return t2, applied, nil
+	return l.tickets.Move(ctx, t.ID, tr, events, jobs) // its errors name the action and the ticket
 }

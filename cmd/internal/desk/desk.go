@@ -61,6 +61,12 @@ type SurveyStores struct {
 	Pacer    survey.Pacer  // nil: no pacing
 }
 
+// complete reports whether every store the survey room needs is there;
+// without one the desk sends no surveys.
+func (s SurveyStores) complete() bool {
+	return s.Store != nil && s.Rounds != nil && s.Revisits != nil && s.Stats != nil && s.Pending != nil
+}
+
 // Deps are the stores and channels the desk runs on.
 type Deps struct {
 	Clock     bot.Clock
@@ -84,7 +90,7 @@ type Deps struct {
 	Jobs      JobStore
 	Scheduler SchedulerConfig // zero: DefaultSchedulerConfig
 	Metrics   bot.Metrics     // nil: none
-	Surveys   SurveyStores    // Surveys.Store nil: no surveys
+	Surveys   SurveyStores    // a store missing: no surveys (see SurveyStores.complete)
 	Log       *slog.Logger
 }
 
@@ -112,7 +118,7 @@ func New(d Deps) *Desk {
 	engine.NewDeadlines(engine.DeadlineDeps{Policy: d.Policy, Tickets: d.Tickets, Closer: d.Jobs, Notify: n,
 		Metrics: d.Metrics, Log: d.Log, Escalation: d.Scheduler.Escalation, AutoClose: lc.AutoCloseDays()}).Register(desk.Engine)
 	desk.Engine.Handle(bot.JobRenewal, engine.Plain(desk.Renewals.Notice))
-	if d.Surveys.Store != nil {
+	if d.Surveys.complete() {
 		desk.Surveys = newSurveys(d, n)
 		desk.plugSurveys()
 	}
