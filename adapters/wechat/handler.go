@@ -180,15 +180,18 @@ func (h *Handler) passiveBody(q url.Values, cb callback, reply bot.Reply) ([]byt
 // dispatch hands in to the bot in the background, detached from the request
 // (WeChat hangs up after 5 seconds; the bot's work must go on). It returns
 // the passive reply if one is ready within the budget; every other outcome
-// is pushed when it is ready.
+// is pushed when it is ready. The budget is wall time: when the answer and
+// the budget's end are both there as select looks, it is the elapsed time,
+// not select's random choice, that decides.
 func (h *Handler) dispatch(reqCtx context.Context, in bot.Inbound) (bot.Reply, bool) {
+	start := time.Now()
 	results := make(chan outcome, 1)
 	h.tasks.Go(func() { results <- h.handle(reqCtx, in) })
 	budget := time.NewTimer(h.cfg.ReplyBudget)
 	defer budget.Stop()
 	select {
 	case o := <-results:
-		if r, ok := passiveReply(o); ok {
+		if r, ok := passiveReply(o); ok && time.Since(start) < h.cfg.ReplyBudget {
 			return r, true
 		}
 		h.pushLater(reqCtx, in, o)
