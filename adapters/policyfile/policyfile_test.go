@@ -158,3 +158,38 @@ func TestPolicyHolidayFiles(t *testing.T) {
 		t.Fatalf("a missing holiday file: %v", err)
 	}
 }
+
+// A year is official only from a complete source: a years entry that says
+// so. Single days add to a year (here a day off) and leave it provisional.
+func TestPolicyHolidayYears(t *testing.T) {
+	p := parse(t, []byte(`
+holidays:
+  days:
+    - {date: 2027-03-01, name: 公司假日, off: true}
+  years:
+    - year: 2028
+      complete: true
+      days:
+        - {date: 2028-01-01, name: 元旦, off: true}
+`), "")
+	cal := p.Calendars["5x9"]
+	if cal.Year(2027) != sla.Statutory || cal.Year(2028) != sla.Official || p.OfficialThrough() != 2028 {
+		t.Fatalf("2027 %v, 2028 %v, official through %d", cal.Year(2027), cal.Year(2028), p.OfficialThrough())
+	}
+	if cal.IsWorkingDay(sla.Date{Year: 2027, Month: time.March, Day: 1}) || cal.IsWorkingDay(sla.Date{Year: 2027, Month: time.January, Day: 1}) {
+		t.Error("2027: the stray day off or 元旦 is a working day")
+	}
+	// 2028's listing is complete: 春节 is a working day, as the (short) notice says.
+	if !cal.IsWorkingDay(sla.Date{Year: 2028, Month: time.January, Day: 26}) {
+		t.Error("2028: a day the complete listing leaves out is off")
+	}
+	for yaml, want := range map[string]string{
+		"holidays:\n  years:\n    - {year: 27}":                                                        "holidays.years[0].year: 27",
+		"holidays:\n  years:\n    - year: 2027\n      days: [{date: 2029-01-01, off: true}]":           "holidays.years[0].days[0].date: 2029-01-01 is not in or next to 2027",
+		"holidays:\n  years:\n    - year: 2027\n      complete: yes\n      days: [{date: 2027-01-01}]": "holidays.years[0].days[0].off: required",
+	} {
+		if _, err := policyfile.Parse([]byte(yaml), "", shanghai, quiet()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", yaml, err, want)
+		}
+	}
+}

@@ -55,3 +55,12 @@ func (m *JobMetrics) JobFailed(kind string) { m.failed.WithLabelValues(kind).Inc
 
 // Escalated records an escalation sent.
 func (m *JobMetrics) Escalated() { m.escalated.Inc() }
+
+// RegisterCalendar exposes the last year of official holiday data, asked on
+// every scrape: an operator alerts when the year ahead is not yet in it.
+func RegisterCalendar(reg *prometheus.Registry, officialThrough func() float64) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hotline_calendar_official_through",
+		Help: "The last year whose official holiday schedule Hotline has; promises beyond it count the statutory holidays only (provisional).",
+	}, officialThrough))
+}

@@ -20,7 +20,7 @@ func Build(f File, opt Options) (*Policy, error) {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	b := &builder{file: &f, opt: opt, p: &Policy{}}
+	b := &builder{file: &f, opt: opt, p: &Policy{log: opt.Log}}
 	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.surveys}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -74,12 +74,38 @@ func (b *builder) holidays() error {
 		b.cn = append(b.cn, days...)
 		b.cnY = append(b.cnY, year)
 	}
-	days, years, err := parseDays("holidays.days", b.file.Holidays.Days)
+	for i, y := range b.file.Holidays.Years {
+		if err := b.holidayYear(i, y); err != nil {
+			return err
+		}
+	}
+	days, _, err := parseDays("holidays.days", b.file.Holidays.Days)
 	if err != nil {
 		return err
 	}
+	b.cn = append(b.cn, days...) // stray days: they never make a year complete
+	return nil
+}
+
+// holidayYear takes a year written out under holidays.years.
+func (b *builder) holidayYear(i int, y HolidayYearFile) error {
+	field := fmt.Sprintf("holidays.years[%d]", i)
+	if y.Year < 2000 || y.Year > 2400 {
+		return fmt.Errorf("%s.year: %d; want the year the days are for, like 2027", field, y.Year)
+	}
+	days, _, err := parseDays(field+".days", y.Days)
+	if err != nil {
+		return err
+	}
+	for j, d := range days {
+		if d.Date.Year < y.Year-1 || d.Date.Year > y.Year+1 {
+			return fmt.Errorf("%s.days[%d].date: %s is not in or next to %d", field, j, d.Date, y.Year)
+		}
+	}
 	b.cn = append(b.cn, days...)
-	b.cnY = append(b.cnY, years...)
+	if y.Complete {
+		b.cnY = append(b.cnY, y.Year)
+	}
 	return nil
 }
 
@@ -115,12 +141,8 @@ func parseDays(field string, in []DayFile) ([]sla.Day, []int, error) {
 	return days, years, nil
 }
 
-// missingYear logs a year with no holiday data; each calendar calls it at
-// most once per year.
+// missingYear logs a year whose schedule is missing, once per process and
+// year whichever calendar reaches it first.
 func (b *builder) missingYear() func(string, int) {
-	log := b.opt.Log
-	return func(cal string, year int) {
-		log.Warn("no holiday data for this year: counting by the weekly pattern; add the year under holidays in the policy file",
-			slog.String("calendar", cal), slog.Int("year", year))
-	}
+	return func(cal string, year int) { b.p.warnYear(cal, year) }
 }

@@ -16,7 +16,7 @@ func (b *builder) calendars() error {
 		if err != nil {
 			return err
 		}
-		if spec.Days != nil {
+		if spec.Statutory {
 			spec.Days, spec.Years = b.cn, b.cnY
 			spec.OnMissingYear = b.missingYear()
 		}
@@ -61,6 +61,7 @@ func (b *builder) calendar(c CalendarFile) (*sla.Calendar, error) {
 	case "":
 	case "cn":
 		spec.Days, spec.Years = append([]sla.Day(nil), b.cn...), append([]int(nil), b.cnY...)
+		spec.Statutory = true
 	default:
 		return nil, fmt.Errorf("holidays: %q is not known (use cn, or leave it out)", c.Holidays)
 	}
@@ -69,7 +70,11 @@ func (b *builder) calendar(c CalendarFile) (*sla.Calendar, error) {
 		return nil, err
 	}
 	spec.Days = append(spec.Days, days...)
-	spec.Years = append(spec.Years, years...)
+	if !spec.Statutory {
+		// The calendar's own schedule: the years it names are its whole.
+		// On China's schedule they are extra days, and complete nothing.
+		spec.Years = append(spec.Years, years...)
+	}
 	if len(spec.Days) > 0 {
 		spec.OnMissingYear = b.missingYear()
 	}

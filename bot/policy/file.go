@@ -23,10 +23,21 @@ type File struct {
 
 // HolidaysFile extends China's schedule (shipped for 2025 and 2026) with
 // later years, used by the built-in 5x9 calendar and calendars with
-// `holidays: cn`.
+// `holidays: cn`. A year counts as known only from a complete source: a
+// holiday-cn file, or a years entry that says it is complete. Days add to
+// a year and never complete it; a year not complete counts the statutory
+// holidays, provisionally.
 type HolidaysFile struct {
-	Files []string  `yaml:"files"` // holiday-cn JSON files
-	Days  []DayFile `yaml:"days"`
+	Files []string          `yaml:"files"` // holiday-cn JSON files
+	Years []HolidayYearFile `yaml:"years"`
+	Days  []DayFile         `yaml:"days"`
+}
+
+// HolidayYearFile is one year of China's schedule written out by hand.
+type HolidayYearFile struct {
+	Year     int       `yaml:"year"`
+	Complete bool      `yaml:"complete"` // every day off and make-up day of the year is listed
+	Days     []DayFile `yaml:"days"`
 }
 
 // DayFile is one holiday or make-up working day.

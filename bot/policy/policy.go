@@ -7,8 +7,11 @@ package policy
 
 import (
 	"fmt"
+	"log/slog"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -24,6 +27,9 @@ type Policy struct {
 	Units      []bot.Unit
 	Staff      []StaffSpec
 	Surveys    SurveyPolicy
+
+	log    *slog.Logger
+	warned sync.Map // year → true: its missing schedule was logged
 }
 
 // StaffSpec is a staff member as the policy file lists them.
@@ -95,6 +101,49 @@ func (p *Policy) NextOnDuty(s *bot.Staff, now time.Time) time.Time {
 		return cal.NextOpen(now)
 	}
 	return now
+}
+
+// warnYear logs, once per year, that a calendar counts a year without its
+// official schedule.
+func (p *Policy) warnYear(calendar string, year int) {
+	if _, seen := p.warned.LoadOrStore(year, true); seen || p.log == nil {
+		return
+	}
+	cal := p.Calendars[calendar]
+	if cal != nil && cal.Year(year) == sla.Statutory {
+		p.log.Warn("no official holiday schedule for this year yet: counting the statutory public holidays; make-up working days are unknown, so the times promised are provisional; add the year under holidays in the policy file or with hotline calendar import",
+			slog.Int("year", year), slog.String("calendar", calendar))
+		return
+	}
+	p.log.Warn("no holiday data for this year: counting by the weekly pattern; add the year under holidays in the policy file",
+		slog.Int("year", year), slog.String("calendar", calendar))
+}
+
+// WarnProvisional logs, once per year, each of the year of now and the next
+// that a calendar counts without its official schedule: what serve says at
+// start.
+func (p *Policy) WarnProvisional(now time.Time) {
+	for _, name := range slices.Sorted(maps.Keys(p.Calendars)) {
+		cal := p.Calendars[name]
+		for _, y := range cal.ProvisionalYears(now, now.AddDate(1, 0, 0)) {
+			p.warnYear(name, y)
+		}
+	}
+}
+
+// OfficialThrough is the last year whose official holiday schedule the
+// policy has (China's, the built-in 5x9's): promises beyond it are
+// provisional.
+func (p *Policy) OfficialThrough() int {
+	cal := p.Calendars["5x9"]
+	if cal == nil {
+		return 0
+	}
+	years := cal.OfficialYears()
+	if len(years) == 0 {
+		return 0
+	}
+	return slices.Max(years)
 }
 
 // CheckStaff checks a staff member added outside the file (hotline staff

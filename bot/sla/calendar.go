@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -49,23 +50,31 @@ type CalendarSpec struct {
 	// Years lists the years whose schedule Days holds completely. When it
 	// is empty, every year with a date in Days counts as complete.
 	Years []int
+	// Statutory: the calendar follows China's schedule, so a year whose
+	// schedule is not known counts China's statutory public holidays
+	// (StatutoryDays) on top of the weekly pattern: a provisional year.
+	Statutory bool
 	// OnMissingYear, when set, is called the first time a computation on a
 	// calendar with holiday data reaches a year whose schedule is not known;
-	// the computation then goes by the weekly pattern alone. It is called at
-	// most once per year, possibly from several goroutines for different
-	// years, and must return quickly: it runs inside the computation.
+	// the computation then goes by the weekly pattern (and, on a Statutory
+	// calendar, the statutory holidays). It is called at most once per
+	// year, possibly from several goroutines for different years, and must
+	// return quickly: it runs inside the computation.
 	OnMissingYear func(calendar string, year int)
 }
 
 // Calendar answers when service is open and does business-time arithmetic.
-// It is immutable once built and safe for concurrent use.
+// It is safe for concurrent use. Its hours never change; its holiday data
+// grows when a year's official schedule arrives (AddYear).
 type Calendar struct {
-	name    string
-	loc     *time.Location
-	weekly  [7][]Window
-	makeup  []Window // a make-up working day borrows Monday's windows
-	days    dayTable
-	missing missingYears
+	name      string
+	loc       *time.Location
+	weekly    [7][]Window
+	makeup    []Window                 // a make-up working day borrows Monday's windows
+	days      atomic.Pointer[dayTable] // the schedule as given: complete years and stray days
+	statutory bool
+	prov      provisionalYears
+	missing   missingYears
 }
 
 // NewCalendar checks spec and builds the calendar.
@@ -101,26 +110,47 @@ func newCalendar(spec CalendarSpec) (*Calendar, error) {
 		return nil, errors.New("no service windows on any day of the week")
 	}
 	c.makeup = c.weekly[time.Monday]
-	if err := c.setDays(spec); err != nil {
+	c.statutory = spec.Statutory
+	if err := c.setDays(spec.Days, spec.Years); err != nil {
 		return nil, err
 	}
 	c.missing.hook = spec.OnMissingYear
 	return c, nil
 }
 
-func (c *Calendar) setDays(spec CalendarSpec) error {
+func (c *Calendar) setDays(days []Day, years []int) error {
 	if len(c.makeup) == 0 {
-		for _, d := range spec.Days {
+		for _, d := range days {
 			if !d.Off {
 				return fmt.Errorf("make-up working day %s (%s): Monday has no service windows to work by", d.Date, d.Name)
 			}
 		}
 	}
-	t, err := newDayTable(spec.Days, spec.Years)
+	t, err := newDayTable(days, years)
 	if err != nil {
 		return err
 	}
-	c.days = t
+	c.days.Store(&t)
+	return nil
+}
+
+// AddYear adds a year's complete schedule (days off and make-up working
+// days, which may reach into the neighbouring years), as when its official
+// notice arrives while the calendar is in use. Computations from then on
+// count the year on it. The days add to those the calendar has; a day that
+// contradicts one of them (off and worked) is an error, and nothing changes.
+func (c *Calendar) AddYear(year int, days []Day) error {
+	if year < minYear || year > maxYear {
+		return fmt.Errorf("calendar %s: year %d: out of range %d–%d", c.name, year, minYear, maxYear)
+	}
+	old := c.days.Load()
+	years := old.completeYears()
+	if !slices.Contains(years, year) {
+		years = append(years, year)
+	}
+	if err := c.setDays(append(slices.Clone(old.given), days...), years); err != nil {
+		return fmt.Errorf("calendar %s: %w", c.name, err)
+	}
 	return nil
 }
 
@@ -152,7 +182,7 @@ func (c *Calendar) Location() *time.Location { return c.loc }
 
 // HasHolidays reports whether the calendar has holiday data, that is whether
 // deadlines on it move for public holidays.
-func (c *Calendar) HasHolidays() bool { return c.days.hasData() }
+func (c *Calendar) HasHolidays() bool { return c.statutory || c.days.Load().hasData() }
 
 // Weekly returns the service windows of a day of the week.
 func (c *Calendar) Weekly(wd time.Weekday) []Window {
@@ -167,20 +197,32 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 
 // windows returns the service windows of date d, whose weekday is wd.
 func (c *Calendar) windows(d Date, wd time.Weekday) []Window {
-	if !c.days.hasData() {
-		return c.weekly[wd]
-	}
-	k, covered := c.days.kind(d)
-	if !covered {
-		c.missing.report(c.name, d.Year)
-	}
-	switch k {
+	switch k := c.kindOf(d); k {
 	case offDay:
 		return nil
 	case makeupDay:
 		return c.makeup
 	}
 	return c.weekly[wd]
+}
+
+// kindOf is what the holiday data says about date d: the year's complete
+// schedule, or else (a missing year, reported once) its stray days on the
+// weekly pattern, and on a statutory calendar the statutory holidays.
+func (c *Calendar) kindOf(d Date) dayKind {
+	t := c.days.Load()
+	if !t.hasData() && !c.statutory {
+		return regularDay
+	}
+	k, covered := t.kind(d)
+	if covered {
+		return k
+	}
+	c.missing.report(c.name, d.Year)
+	if c.statutory {
+		return c.prov.kind(t, d)
+	}
+	return k
 }
 
 // span returns window w of a day as instants, starting no earlier than
@@ -201,4 +243,74 @@ func (c *Calendar) span(day dayClock, w Window, floor time.Time) (start, end tim
 // dateOf returns the calendar date of t in the calendar's zone.
 func (c *Calendar) dateOf(t time.Time) Date {
 	return DateOf(t.In(c.loc))
+}
+
+// YearData says where a year's days off come from on a calendar.
+type YearData int
+
+// Sources of a year's days off.
+const (
+	NoHolidays YearData = iota // the calendar follows no holiday schedule (7×24, 7×12)
+	Official                   // the year's complete schedule is known
+	Statutory                  // the statutory holidays only: provisional until the year's notice
+	WeeklyOnly                 // the weekly pattern only: the year's schedule is missing
+)
+
+func (y YearData) String() string {
+	return [...]string{"no holidays", "official", "statutory", "weekly pattern"}[y]
+}
+
+// Year says where the days off of year come from.
+func (c *Calendar) Year(year int) YearData {
+	t := c.days.Load()
+	switch {
+	case !t.hasData() && !c.statutory:
+		return NoHolidays
+	case t.complete(year):
+		return Official
+	case c.statutory && year >= statutoryFrom && year <= maxYear:
+		return Statutory
+	}
+	return WeeklyOnly
+}
+
+// OfficialYears lists the years whose complete schedule the calendar has.
+func (c *Calendar) OfficialYears() []int { return c.days.Load().completeYears() }
+
+// ProvisionalYears lists the years from from to to (inclusive, in the
+// calendar's zone) whose days off are not the official schedule: answers
+// about them may change when the notice comes.
+func (c *Calendar) ProvisionalYears(from, to time.Time) []int {
+	var out []int
+	for y := c.dateOf(from).Year; y <= c.dateOf(to).Year; y++ {
+		if d := c.Year(y); d == Statutory || d == WeeklyOnly {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// DayInfo is what a calendar says of one date, for people reading it.
+type DayInfo struct {
+	Working bool   // the date has service windows
+	Off     bool   // a day off by the holiday data (not just a weekend)
+	Makeup  bool   // a make-up working day
+	Name    string // the holiday's name, when the data names it
+	Source  YearData
+}
+
+// Explain says what the calendar makes of date d and why.
+func (c *Calendar) Explain(d Date) DayInfo {
+	k := c.kindOf(d)
+	info := DayInfo{Working: c.IsWorkingDay(d), Off: k == offDay, Makeup: k == makeupDay, Source: c.Year(d.Year)}
+	t := c.days.Load()
+	info.Name = t.names[d]
+	if info.Source == Statutory && info.Name == "" {
+		for _, s := range StatutoryDays(d.Year) {
+			if s.Date == d {
+				info.Name = joinName(info.Name, s.Name)
+			}
+		}
+	}
+	return info
 }

@@ -221,3 +221,24 @@ func (c Clock) appendReminders(rs []Reminder, cal *Calendar, g Goal, due time.Ti
 	}
 	return rs
 }
+
+// ProvisionalYears lists the years between the report and the last of the
+// deadlines at now whose days off the severity's calendar counts without
+// the official schedule: the times promised may move when it comes.
+func (c Clock) ProvisionalYears(now time.Time) ([]int, error) {
+	t, err := c.targets()
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.Deadlines(now)
+	if err != nil {
+		return nil, err
+	}
+	last := c.ReportedAt
+	for _, due := range []time.Time{d.Response, d.Resolution} {
+		if due.After(last) {
+			last = due
+		}
+	}
+	return t.Calendar.ProvisionalYears(c.ReportedAt, last), nil
+}

@@ -14,7 +14,8 @@ const DefaultPlan = "7x12"
 //	7x24  every day, all day
 //	7x12  every day 08:00–20:00
 //	5x9   Monday to Friday 08:00–12:00 and 13:00–18:00, with China's
-//	      public holidays and make-up working days (ChinaHolidays)
+//	      public holidays and make-up working days (ChinaHolidays), and
+//	      the statutory holidays in a year without them (Statutory)
 //
 // Change the spec before NewCalendar to add years or set OnMissingYear.
 func PresetSpec(name string, loc *time.Location) (CalendarSpec, error) {
@@ -29,6 +30,7 @@ func PresetSpec(name string, loc *time.Location) (CalendarSpec, error) {
 			spec.Weekly[wd] = []Window{{8 * time.Hour, 12 * time.Hour}, {13 * time.Hour, 18 * time.Hour}}
 		}
 		spec.Days, spec.Years = ChinaHolidays()
+		spec.Statutory = true
 	default:
 		return CalendarSpec{}, fmt.Errorf("calendar %q: no such built-in calendar (want 7x24, 7x12 or 5x9)", name)
 	}

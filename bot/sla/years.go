@@ -30,10 +30,14 @@ type yearTable struct {
 }
 
 // dayTable is the holiday data of a calendar, one yearTable per year from
-// first on. A slice indexed by year keeps maps off the hot path.
+// first on. A slice indexed by year keeps maps off the hot path. given and
+// names keep the days as given, to rebuild the table with a year added and
+// to name a day for people.
 type dayTable struct {
 	first int
 	years []yearTable
+	given []Day
+	names map[Date]string
 }
 
 // newDayTable builds the table from days and the years they cover. An empty
@@ -46,7 +50,10 @@ func newDayTable(days []Day, years []int) (dayTable, error) {
 	if err != nil {
 		return dayTable{}, err
 	}
-	t := dayTable{first: lo, years: make([]yearTable, hi-lo+1)}
+	t := dayTable{first: lo, years: make([]yearTable, hi-lo+1), given: days, names: map[Date]string{}}
+	for _, d := range days {
+		t.names[d.Date] = joinName(t.names[d.Date], d.Name)
+	}
 	if err := t.mark(days); err != nil {
 		return dayTable{}, err
 	}
@@ -105,19 +112,60 @@ func (t *dayTable) kind(d Date) (k dayKind, covered bool) {
 		return regularDay, false
 	}
 	yt := &t.years[i]
-	n := d.yearDay()
-	switch {
-	case yt.off[n/64]&(1<<(n%64)) != 0:
-		return offDay, yt.covered
-	case yt.makeup[n/64]&(1<<(n%64)) != 0:
-		return makeupDay, yt.covered
-	}
-	return regularDay, yt.covered
+	return yt.kindAt(d.yearDay()), yt.covered
 }
 
 // hasData reports whether the calendar uses holidays at all; only such
 // calendars report missing years (a 7×24 calendar needs no schedule).
 func (t *dayTable) hasData() bool { return len(t.years) > 0 }
+
+// yearOf is the year's table, nil when the data has no day in it.
+func (t *dayTable) yearOf(year int) *yearTable {
+	i := year - t.first
+	if i < 0 || i >= len(t.years) {
+		return nil
+	}
+	return &t.years[i]
+}
+
+// complete reports whether the year's schedule is known.
+func (t *dayTable) complete(year int) bool {
+	yt := t.yearOf(year)
+	return yt != nil && yt.covered
+}
+
+// completeYears lists the years whose schedule is known.
+func (t *dayTable) completeYears() []int {
+	var out []int
+	for i, yt := range t.years {
+		if yt.covered {
+			out = append(out, t.first+i)
+		}
+	}
+	return out
+}
+
+// kindAt is what the year's bits say about day of year n.
+func (yt *yearTable) kindAt(n int) dayKind {
+	switch {
+	case yt.off[n/64]&(1<<(n%64)) != 0:
+		return offDay
+	case yt.makeup[n/64]&(1<<(n%64)) != 0:
+		return makeupDay
+	}
+	return regularDay
+}
+
+// joinName names a date that two entries name: 国庆节、中秋节.
+func joinName(a, b string) string {
+	switch {
+	case a == "" || a == b:
+		return b
+	case b == "":
+		return a
+	}
+	return a + "、" + b
+}
 
 // missingYears calls a hook the first time a computation reaches each year
 // the holiday data does not cover. Bits for minYear..maxYear make the

@@ -52,6 +52,7 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		n, _ := b.rec.Jobs.DueJobs(context.Background(), opt.clock())
 		return float64(n)
 	})
+	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
 	a := &app{mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},

@@ -31,6 +31,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	settings.Policy.WarnProvisional(time.Now())
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return err

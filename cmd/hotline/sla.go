@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -121,6 +122,10 @@ type slaReport struct {
 	ResolutionDue *string       `json:"resolution_due"`
 	Reminders     []slaReminder `json:"reminders"`
 	Commitment    string        `json:"commitment"`
+	// Provisional: a year counted lacks its official holiday schedule
+	// (ProvisionalYears), so the times may move when it is added.
+	Provisional      bool  `json:"provisional"`
+	ProvisionalYears []int `json:"provisional_years"`
 
 	response, resolution sla.Target
 }
@@ -150,10 +155,15 @@ func newSLAReport(c sla.Clock) (slaReport, error) {
 	if err != nil {
 		return slaReport{}, err
 	}
+	years, err := c.ProvisionalYears(c.ReportedAt)
+	if err != nil {
+		return slaReport{}, err
+	}
 	r := slaReport{
 		Plan: c.Plan.Name(), Severity: c.Severity, ReportedAt: stamp(c.ReportedAt),
 		ResponseDue: slaStamp(due.Response, stamp), ResolutionDue: slaStamp(due.Resolution, stamp),
 		Reminders: []slaReminder{}, Commitment: commitment,
+		Provisional: len(years) > 0, ProvisionalYears: append([]int{}, years...),
 		response: targets.Response, resolution: targets.Resolution,
 	}
 	for _, m := range reminders {
@@ -192,6 +202,9 @@ func (r slaReport) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-10s  %3.0f%%  %s\n", m.Window, m.Fraction*100, m.At)
 	}
 	fmt.Fprintf(&b, "commitment  %s\n", r.Commitment)
+	for _, y := range r.ProvisionalYears {
+		fmt.Fprintf(&b, "provisional %d has no official holiday schedule yet: its statutory holidays are off, make-up working days unknown\n", y)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -211,7 +224,9 @@ func runSLACommand(_ context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, cfg.LogLevel))
+	// The answer says which years are provisional; the log's warning of
+	// them would say it twice.
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,8 @@ func TestSLAJSON(t *testing.T) {
 				map[string]any{"window": "resolution", "fraction": 0.5, "at": "2026-03-11T17:00:00+08:00"},
 				map[string]any{"window": "resolution", "fraction": 0.8, "at": "2026-03-12T14:00:00+08:00"},
 			},
-			"commitment": "我们将在 3月10日（周二）18:00 前响应，3月12日（周四）20:00 前解决（按 7×12 服务时间计算）",
+			"commitment":  "我们将在 3月10日（周二）18:00 前响应，3月12日（周四）20:00 前解决（按 7×12 服务时间计算）",
+			"provisional": false, "provisional_years": []any{},
 		}},
 		{"suggestion has no resolution", []string{"--plan", "7x24", "--severity=5", "--at", "2026-03-10T06:00:00Z", "--json"}, map[string]any{
 			"plan": "7x24", "severity": 5.0, "reported_at": "2026-03-10T14:00:00+08:00",
@@ -81,7 +82,22 @@ func TestSLAJSON(t *testing.T) {
 				map[string]any{"window": "response", "fraction": 0.5, "at": "2026-03-12T07:00:00+08:00"},
 				map[string]any{"window": "response", "fraction": 0.8, "at": "2026-03-13T07:36:00+08:00"},
 			},
-			"commitment": "我们将在 3月14日（周六）00:00 前答复（功能建议将纳入后续版本评估）",
+			"commitment":  "我们将在 3月14日（周六）00:00 前答复（功能建议将纳入后续版本评估）",
+			"provisional": false, "provisional_years": []any{},
+		}},
+		// 2027's notice is not out yet: 元旦 is off by statute, and the
+		// answer says the year is provisional.
+		{"into a year without its notice", []string{"--plan", "5x9", "--severity", "2", "--at", "2026-12-31T17:00:00+08:00", "--json"}, map[string]any{
+			"plan": "5x9", "severity": 2.0, "reported_at": "2026-12-31T17:00:00+08:00",
+			"response_due": "2027-01-04T11:00:00+08:00", "resolution_due": "2027-01-05T18:00:00+08:00",
+			"reminders": []any{
+				map[string]any{"window": "response", "fraction": 0.5, "at": "2027-01-04T09:00:00+08:00"},
+				map[string]any{"window": "response", "fraction": 0.8, "at": "2027-01-04T10:12:00+08:00"},
+				map[string]any{"window": "resolution", "fraction": 0.5, "at": "2027-01-04T17:30:00+08:00"},
+				map[string]any{"window": "resolution", "fraction": 0.8, "at": "2027-01-05T14:12:00+08:00"},
+			},
+			"commitment":  "我们将在 2027年1月4日（周一）11:00 前响应，2027年1月5日（周二）18:00 前解决（按 5×9 服务时间计算，节假日顺延）",
+			"provisional": true, "provisional_years": []any{2027.0},
 		}},
 	}
 	for _, tt := range tests {
