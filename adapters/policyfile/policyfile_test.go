@@ -1,6 +1,7 @@
 package policyfile_test
 
 import (
+	"bytes"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -191,5 +192,20 @@ holidays:
 		if _, err := policyfile.Parse([]byte(yaml), "", shanghai, quiet()); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", yaml, err, want)
 		}
+	}
+}
+
+// The built-in 5x9 promises a minor fault's response within 48 business
+// hours and its resolution within 5 working days: reported late in a day,
+// the response would fall after the resolution. The start says so, naming
+// the plan and severity, and the promise caps the response.
+func TestPolicyWarnsOfCappedResponse(t *testing.T) {
+	var logs bytes.Buffer
+	if _, err := policyfile.Parse(nil, "", shanghai, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatal(err)
+	}
+	warned := strings.Count(logs.String(), "a response target can fall after the resolution target")
+	if warned != 1 || !strings.Contains(logs.String(), "plan=5x9 severity=4 response=48h resolution=5d") {
+		t.Fatalf("%d warnings:\n%s", warned, logs.String())
 	}
 }

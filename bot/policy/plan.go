@@ -3,6 +3,9 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -25,7 +28,25 @@ func (b *builder) plans() error {
 			return at(fmt.Sprintf("plans[%d]", i), err)
 		}
 	}
+	b.warnCappedResponses()
 	return nil
+}
+
+// warnCappedResponses tells the operator of each plan and severity whose
+// response target can fall after its resolution target: the response is
+// then promised no later than the resolution.
+func (b *builder) warnCappedResponses() {
+	for _, name := range slices.Sorted(maps.Keys(b.p.Plans)) {
+		plan := b.p.Plans[name]
+		for sev := 1; sev <= sla.Severities; sev++ {
+			if plan.ResponseMayExceedResolution(sev) {
+				t, _ := plan.Targets(sev)
+				b.opt.Log.Warn("a response target can fall after the resolution target: the response is promised no later than the resolution",
+					slog.String("plan", name), slog.Int("severity", sev), slog.String("response", t.Response.String()),
+					slog.String("resolution", t.Resolution.String()))
+			}
+		}
+	}
 }
 
 func (b *builder) plan(pl PlanFile) error {

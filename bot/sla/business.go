@@ -118,14 +118,18 @@ func (c *Calendar) walk(from time.Time, last Date, visit func(start, end time.Ti
 }
 
 // AddWorkingDays returns the close of business (the end of the last window)
-// of the nth working day after the date of start. The date of start never
-// counts, whatever the hour: a report at 08:00 on Monday with n = 1 is due at
-// the close of Tuesday. An n below 1 returns start.
+// of the nth working day after the day the clock starts: the date of start
+// when start is in service hours, else the date of the next opening (a
+// report outside service hours is taken as received then). That day never
+// counts, whatever the hour: a report at 08:00 on Monday with n = 1 is due
+// at the close of Tuesday, and so is one at 07:00 on Monday or on the
+// Saturday before. A later start is never due earlier. An n below 1
+// returns start.
 func (c *Calendar) AddWorkingDays(start time.Time, n int) time.Time {
 	if n < 1 {
 		return start
 	}
-	day := c.dateOf(start)
+	day := c.dateOf(c.NextOpen(start))
 	wd := day.Weekday()
 	for {
 		day, wd = day.next(), (wd+1)%7

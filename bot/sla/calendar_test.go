@@ -195,7 +195,10 @@ func TestAddWorkingDays(t *testing.T) {
 		{"5x9 2 days from Friday across the Spring Festival", c59, "2026-02-13 17:00", 2, "2026-02-24 18:00"},
 		{"5x9 3 days from Sep 30 into make-up Saturday", c59, "2026-09-30 10:00", 3, "2026-10-10 18:00"},
 		{"5x9 report day never counts, even at 08:00", c59, "2026-03-09 08:00", 1, "2026-03-10 18:00"},
-		{"5x9 report on a Sunday", c59, "2026-03-08 10:00", 1, "2026-03-09 18:00"},
+		// A report outside service hours counts from the next opening: Monday, which does not count.
+		{"5x9 report on a Sunday", c59, "2026-03-08 10:00", 1, "2026-03-10 18:00"},
+		{"5x9 report before Monday's opening", c59, "2026-03-09 07:00", 1, "2026-03-10 18:00"},
+		{"5x9 report after Monday's close", c59, "2026-03-09 18:30", 1, "2026-03-11 18:00"},
 		{"5x9 5 days across the Spring Festival", c59, "2026-02-12 10:00", 5, "2026-02-26 18:00"},
 		{"5x9 2025 after the Spring Festival into make-up Feb 8", c59, "2025-02-06 09:00", 2, "2025-02-08 18:00"},
 		{"5x9 2025 into make-up Sunday Jan 26", c59, "2025-01-24 09:00", 1, "2025-01-26 18:00"},

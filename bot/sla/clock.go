@@ -100,7 +100,8 @@ func (c Clock) paused(cal *Calendar, now time.Time) time.Duration {
 }
 
 // Deadlines returns the due instants at now: computed from the report, then
-// moved by the business time spent paused. A business-time deadline is where
+// moved by the business time spent paused; the response is never due after
+// the resolution (see Plan.ResponseMayExceedResolution). A business-time deadline is where
 // the business time since the report, less the pauses, reaches the target; a
 // working-day or wall-clock deadline is moved from its unpaused instant by
 // the paused business time (AddBusiness(deadline, paused)). While a pause
@@ -111,10 +112,14 @@ func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
 		return Deadlines{}, err
 	}
 	p := c.paused(t.Calendar, now)
-	return Deadlines{
+	d := Deadlines{
 		Response:   t.Response.deadline(t.Calendar, c.ReportedAt, p),
 		Resolution: t.Resolution.deadline(t.Calendar, c.ReportedAt, p),
-	}, nil
+	}
+	if !d.Resolution.IsZero() && d.Response.After(d.Resolution) {
+		d.Response = d.Resolution // a fault fixed is a fault responded to: never promise the response later
+	}
+	return d, nil
 }
 
 // Elapsed returns the business time counted against the ticket at now: the

@@ -34,8 +34,10 @@ func TestCommitment(t *testing.T) {
 		reported string
 		want     string
 	}{
+		// Saturday in the Spring Festival: the clock starts at Tuesday's
+		// opening, and Tuesday does not count.
 		{"issue example", example, 2, "2026-02-21 10:00",
-			"我们将在 2月24日（周二）09:00 前响应，2月26日（周四）18:00 前解决（按 5×9 服务时间计算，节假日顺延）"},
+			"我们将在 2月24日（周二）09:00 前响应，2月27日（周五）18:00 前解决（按 5×9 服务时间计算，节假日顺延）"},
 		{"5x9 severe into make-up Saturday", builtin(t, "5x9", shanghai), 2, "2026-02-13 17:00",
 			"我们将在 2月14日（周六）11:00 前响应，2月24日（周二）18:00 前解决（按 5×9 服务时间计算，节假日顺延）"},
 		{"7x24 midnight reads 00:00 of its day", builtin(t, "7x24", shanghai), 2, "2026-03-10 20:00",

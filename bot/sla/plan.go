@@ -172,3 +172,23 @@ func (p *Plan) NotifyAt(sev int, t time.Time) time.Time {
 	}
 	return cal.NextOpen(t)
 }
+
+// ResponseMayExceedResolution reports whether, for severity sev, the
+// response target can fall after the resolution target on the plan's
+// calendar for some report time (48 business hours against 5 working days
+// on 5x9, reported late in a day): Deadlines then caps the response at the
+// resolution, and the operator is told. It tries a report every half hour
+// over two plain weeks.
+func (p *Plan) ResponseMayExceedResolution(sev int) bool {
+	t, err := p.Targets(sev)
+	if err != nil || !t.Response.IsSet() || !t.Resolution.IsSet() {
+		return false
+	}
+	start := time.Date(2026, time.March, 2, 0, 0, 0, 0, t.Calendar.Location()) // a Monday, no holidays near
+	for at := start; at.Before(start.AddDate(0, 0, 14)); at = at.Add(30 * time.Minute) {
+		if t.Response.deadline(t.Calendar, at, 0).After(t.Resolution.deadline(t.Calendar, at, 0)) {
+			return true
+		}
+	}
+	return false
+}
