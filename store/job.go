@@ -159,6 +159,29 @@ func (js *Jobs) RetryJob(ctx context.Context, id int64, due time.Time, errText s
 	return mapError(err)
 }
 
+// RescheduleJobs moves the pending jobs with the keys of jobs to their due
+// times (ticket.RescheduleStore), in one transaction, and returns how many
+// moved. A job done, or one whose due time is already that, is left alone.
+func (js *Jobs) RescheduleJobs(ctx context.Context, jobs []bot.Job) (int, error) {
+	moved := 0
+	err := js.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, j := range jobs {
+			res, err := tx.ExecContext(ctx, `UPDATE jobs SET due_at = $2 WHERE job_key = $1 AND done_at IS NULL AND due_at <> $2`,
+				j.Key, utc(j.DueAt))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			moved += int(n)
+		}
+		return nil
+	})
+	return moved, mapError(err)
+}
+
 // PendingJobs implements engine.JobStore.
 func (js *Jobs) PendingJobs(ctx context.Context, limit int) ([]bot.Job, error) {
 	var jobs []bot.Job

@@ -19,6 +19,7 @@ type Records struct {
 	Stats     *Stats
 	Outbox    *Outbox
 	Settings  *Settings
+	Holidays  *Holidays
 }
 
 // NewRecords builds every noun on db.
@@ -37,5 +38,6 @@ func NewRecords(db *DB) *Records {
 		Stats:     &Stats{db: db},
 		Outbox:    &Outbox{db: db},
 		Settings:  &Settings{db: db},
+		Holidays:  &Holidays{db: db},
 	}
 }

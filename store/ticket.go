@@ -253,3 +253,12 @@ func (tk *Tickets) Events(ctx context.Context, ticketID int64) ([]bot.Event, err
 		FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, ticketID)
 	return es, mapError(err)
 }
+
+// OpenTicketsAfter lists up to limit tickets that are not closed, with ids
+// above after, in id order (ticket.RescheduleStore).
+func (tk *Tickets) OpenTicketsAfter(ctx context.Context, after int64, limit int) ([]bot.Ticket, error) {
+	var ts []bot.Ticket
+	err := tk.db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+` FROM tickets
+		WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, limit)
+	return ts, mapError(err)
+}

@@ -131,6 +131,28 @@ func (p *Policy) WarnProvisional(now time.Time) {
 	}
 }
 
+// AddOfficialYear takes a year of China's schedule that arrived while the
+// policy is in use (hotline calendar import): every calendar on China's
+// schedule counts the year on it from now on.
+func (p *Policy) AddOfficialYear(year int, days []sla.Day) error {
+	for _, name := range slices.Sorted(maps.Keys(p.Calendars)) {
+		if cal := p.Calendars[name]; cal.Statutory() && cal.Year(year) != sla.Official {
+			if err := cal.AddYear(year, days); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// OfficialYears lists the years of China's schedule the policy has in full.
+func (p *Policy) OfficialYears() []int {
+	if cal := p.Calendars["5x9"]; cal != nil {
+		return cal.OfficialYears()
+	}
+	return nil
+}
+
 // OfficialThrough is the last year whose official holiday schedule the
 // policy has (China's, the built-in 5x9's): promises beyond it are
 // provisional.

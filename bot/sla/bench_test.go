@@ -69,3 +69,25 @@ func BenchmarkClockDeadlinesSevere5x9(b *testing.B) {
 		sinkTime = d.Resolution
 	}
 }
+
+// The same across the Spring Festival of 2028, a provisional year: its
+// statutory days come from the provisional table, built on first use.
+func BenchmarkAddWorkingDays5AcrossProvisionalSpringFestival(b *testing.B) {
+	c := preset(b, "5x9", shanghai)
+	start := cst(b, "2028-01-20 10:00")
+	c.AddWorkingDays(start, 5) // the year's table is built once, outside the loop
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkTime = c.AddWorkingDays(start, 5)
+	}
+}
+
+func BenchmarkAddBusiness4hOn5x9Provisional(b *testing.B) {
+	c := preset(b, "5x9", shanghai)
+	start := cst(b, "2028-03-03 17:30") // Friday evening: over the weekend
+	c.AddBusiness(start, 4*time.Hour)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkTime = c.AddBusiness(start, 4*time.Hour)
+	}
+}

@@ -274,6 +274,10 @@ func (c *Calendar) Year(year int) YearData {
 	return WeeklyOnly
 }
 
+// Statutory reports whether the calendar follows China's schedule, counting
+// the statutory holidays in a year without it.
+func (c *Calendar) Statutory() bool { return c.statutory }
+
 // OfficialYears lists the years whose complete schedule the calendar has.
 func (c *Calendar) OfficialYears() []int { return c.days.Load().completeYears() }
 

@@ -207,10 +207,24 @@ func (c Clock) Reminders(now time.Time) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.remindersFor(t.Calendar, d), nil
+}
+
+// RemindersFor are the reminder points of deadlines already promised: the
+// same fractions of each window, on the calendar as it is now (after a
+// year's official schedule came, say).
+func (c Clock) RemindersFor(d Deadlines) ([]Reminder, error) {
+	t, err := c.targets()
+	if err != nil {
+		return nil, err
+	}
+	return c.remindersFor(t.Calendar, d), nil
+}
+
+func (c Clock) remindersFor(cal *Calendar, d Deadlines) []Reminder {
 	var rs []Reminder
-	rs = c.appendReminders(rs, t.Calendar, GoalResponse, d.Response)
-	rs = c.appendReminders(rs, t.Calendar, GoalResolution, d.Resolution)
-	return rs, nil
+	rs = c.appendReminders(rs, cal, GoalResponse, d.Response)
+	return c.appendReminders(rs, cal, GoalResolution, d.Resolution)
 }
 
 func (c Clock) appendReminders(rs []Reminder, cal *Calendar, g Goal, due time.Time) []Reminder {

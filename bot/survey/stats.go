@@ -217,13 +217,13 @@ func SatisfactionLine(t Tally) string {
 // ScheduleChecks is called at start: the check of the current month is
 // scheduled once (each check schedules the next month's).
 func (st *Stats) ScheduleChecks(ctx context.Context) error {
-	return st.Jobs.AddJobs(ctx, []bot.Job{st.monthlyCheckJob(st.now())}, st.now())
+	return st.Jobs.AddJobs(ctx, []bot.Job{st.CheckJob(st.now())}, st.now())
 }
 
-// monthlyCheckJob checks the month around t on the first working day of
+// CheckJob checks the month around t on the first working day of
 // the next month at 09:00 (when the monthly service report is due, seed
 // 001 4.7.7), on the 5x9 calendar with China's holidays.
-func (st *Stats) monthlyCheckJob(t time.Time) bot.Job {
+func (st *Stats) CheckJob(t time.Time) bot.Job {
 	loc := st.Policy.Location
 	_, next := staffdialog.MonthOf(t, loc)
 	day := sla.DateOf(next)
@@ -246,7 +246,7 @@ func (st *Stats) MonthlyCheck(ctx context.Context, j bot.Job, now time.Time) (st
 	if err != nil {
 		return bot.OutcomeSkipped, nil, nil
 	}
-	next := []bot.Job{st.monthlyCheckJob(from.AddDate(0, 1, 0))}
+	next := []bot.Job{st.CheckJob(from.AddDate(0, 1, 0))}
 	report, err := st.Compute(ctx, from, from.AddDate(0, 1, 0))
 	if err != nil {
 		return "", nil, err

@@ -13,11 +13,17 @@ import (
 // ticket still has to meet, on its plan and in quiet hours where the plan
 // says so. Their keys carry the deadline (bot.DeadlineKey).
 func DeadlineJobs(t *bot.Ticket, clock sla.Clock, now time.Time) ([]bot.Job, error) {
-	reminders, err := clock.Reminders(now)
+	dl, err := clock.Deadlines(now)
 	if err != nil {
 		return nil, err
 	}
-	dl, err := clock.Deadlines(now)
+	return deadlineJobsFor(t, clock, dl, now)
+}
+
+// deadlineJobsFor are the deadline jobs of deadlines dl: new ones, or ones
+// already promised (see Rescheduled).
+func deadlineJobsFor(t *bot.Ticket, clock sla.Clock, dl sla.Deadlines, now time.Time) ([]bot.Job, error) {
+	reminders, err := clock.RemindersFor(dl)
 	if err != nil {
 		return nil, err
 	}

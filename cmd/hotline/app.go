@@ -16,13 +16,18 @@ import (
 	"github.com/hotline-desk/hotline/adapters/web"
 	"github.com/hotline-desk/hotline/adapters/wechat"
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
+	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/redisstore"
 )
 
 // app is Hotline assembled: the desk, its stores and its channels. serve
 // runs it; tests and the load command build the same thing.
 type app struct {
+	rec      *store.Records
+	policy   *policy.Policy
 	mux      *web.Server
 	desk     *desk.Desk
 	wechat   *wechat.Handler // nil when no official account is configured
@@ -53,7 +58,7 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		return float64(n)
 	})
 	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
-	a := &app{mux: web.New(registry, []web.Checker{
+	a := &app{rec: b.rec, policy: policy, mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
@@ -154,6 +159,7 @@ func (a *app) start(ctx context.Context, log *slog.Logger) *sync.WaitGroup {
 		wg.Go(func() { logStop(log, "telegram outbox", a.telegram.RunOutbox(ctx)) })
 	}
 	wg.Go(func() { every(ctx, backlogReplay, func() { a.replay(ctx, log) }) })
+	wg.Go(func() { every(ctx, importPoll, func() { a.takeImportedYears(ctx, log) }) })
 	return &wg
 }
 
@@ -173,6 +179,27 @@ func (a *app) replay(ctx context.Context, log *slog.Logger) {
 	}
 	if err != nil && ctx.Err() == nil {
 		log.Warn("replay kept messages", slog.String("err", err.Error()))
+	}
+}
+
+// surveyStats is the survey room's statistics; nil when surveys are off.
+func (a *app) surveyStats() *survey.Stats {
+	if a.desk.Surveys == nil {
+		return nil
+	}
+	return a.desk.Surveys.Stats
+}
+
+// takeImportedYears counts on the years of China's schedule imported since
+// the start (hotline calendar import, which also moved the open tickets'
+// work onto them).
+func (a *app) takeImportedYears(ctx context.Context, log *slog.Logger) {
+	added, err := applyImportedYears(ctx, a.rec.Holidays, a.policy)
+	if err != nil && ctx.Err() == nil {
+		log.Warn("read imported holiday years", slog.String("err", err.Error()))
+	}
+	for _, y := range added {
+		log.Info("imported holiday year now counted", slog.Int("year", y))
 	}
 }
 

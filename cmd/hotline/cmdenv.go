@@ -40,5 +40,9 @@ func (o *opened) open(ctx context.Context, env *cliEnv) error {
 		return err
 	}
 	o.b = &backends{rec: store.NewRecords(db)}
+	if _, err := applyImportedYears(ctx, o.b.rec.Holidays, o.policy); err != nil {
+		db.Close()
+		return err
+	}
 	return nil
 }

@@ -29,13 +29,14 @@ type cliEnv struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"migrate the database, then serve HTTP, WeChat and Telegram", runServe},
-		"migrate": {"apply database migrations and exit", runMigrate},
-		"version": {"print the version", runVersion},
-		"staff":   {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
-		"jobs":    {"list scheduled work due next and jobs that failed", runJobs},
-		"sla":     {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
-		"survey":  {"satisfaction surveys: revisit rounds (create, preview, status, pause, resume, close, list) and statistics", runSurvey},
+		"serve":    {"migrate the database, then serve HTTP, WeChat and Telegram", runServe},
+		"migrate":  {"apply database migrations and exit", runMigrate},
+		"version":  {"print the version", runVersion},
+		"staff":    {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
+		"jobs":     {"list scheduled work due next and jobs that failed", runJobs},
+		"sla":      {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
+		"calendar": {"show a year of a business calendar with its holidays; import a year of China's holiday schedule", runCalendar},
+		"survey":   {"satisfaction surveys: revisit rounds (create, preview, status, pause, resume, close, list) and statistics", runSurvey},
 	}
 }
 

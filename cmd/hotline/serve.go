@@ -31,7 +31,6 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	settings.Policy.WarnProvisional(time.Now())
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -40,6 +39,10 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := b.rec.DB.Migrate(ctx, log); err != nil {
 		return err
 	}
+	if _, err := applyImportedYears(ctx, b.rec.Holidays, settings.Policy); err != nil {
+		return err
+	}
+	settings.Policy.WarnProvisional(time.Now())
 	if err := resolveSurvey(ctx, cfg, b.rec.Settings, log); err != nil {
 		return err
 	}
@@ -48,6 +51,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	a, err := newApp(cfg, settings, b, log, appOptions{})
 	if err != nil {
+		return err
+	}
+	if err := rescheduleOnNewYears(ctx, b.rec, a.desk.Lifecycle, a.surveyStats(), settings.Policy, log, time.Now()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {
