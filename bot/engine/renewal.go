@@ -30,17 +30,23 @@ func NewRenewals(now bot.Clock, p *policy.Policy, units bot.UnitStore, customers
 // Schedule is called at start with the policy's units; a unit's notice is
 // scheduled once per service end date.
 func (r *Renewals) Schedule(ctx context.Context) error {
+	return r.jobs.AddJobs(ctx, r.Jobs(), r.now())
+}
+
+// Jobs are the units' notices: one month before the day after the period
+// ends, at 09:00 on the first working day from then.
+func (r *Renewals) Jobs() []bot.Job {
 	var jobs []bot.Job
 	for _, u := range r.policy.Units {
 		if u.ServiceEnd == nil {
 			continue
 		}
 		end := *u.ServiceEnd
-		due := end.AddDays(1).In(r.policy.Location).AddDate(0, -1, 0)
+		due := r.policy.Morning(sla.DateOf(end.AddDays(1).In(r.policy.Location).AddDate(0, -1, 0)))
 		jobs = append(jobs, bot.Job{Kind: bot.JobRenewal, Ref: u.Name, DueAt: due, Payload: end.String(),
 			Key: fmt.Sprintf("%s:%s:%s", bot.JobRenewal, bot.UnitKey(u.Name), end)})
 	}
-	return r.jobs.AddJobs(ctx, jobs, r.now())
+	return jobs
 }
 
 // Notice tells the unit's customers and the managers that the free service

@@ -131,6 +131,18 @@ func (p *Policy) WarnProvisional(now time.Time) {
 	}
 }
 
+// Morning is 09:00 on the first working day on or after day, on the 5x9
+// calendar (China's schedule, provisional years included): when date-driven
+// work reaches people (the monthly survey check, renewal notices).
+func (p *Policy) Morning(day sla.Date) time.Time {
+	if cal, ok := p.Calendars["5x9"]; ok {
+		for n := 0; !cal.IsWorkingDay(day) && n < 366; n++ {
+			day = day.AddDays(1)
+		}
+	}
+	return day.In(p.Location).Add(9 * time.Hour)
+}
+
 // AddOfficialYear takes a year of China's schedule that arrived while the
 // policy is in use (hotline calendar import): every calendar on China's
 // schedule counts the year on it from now on.

@@ -220,21 +220,14 @@ func (st *Stats) ScheduleChecks(ctx context.Context) error {
 	return st.Jobs.AddJobs(ctx, []bot.Job{st.CheckJob(st.now())}, st.now())
 }
 
-// CheckJob checks the month around t on the first working day of
-// the next month at 09:00 (when the monthly service report is due, seed
-// 001 4.7.7), on the 5x9 calendar with China's holidays.
+// CheckJob checks the month around t on the first working day of the
+// next month at 09:00 (when the monthly service report is due, seed 001
+// 4.7.7), on the 5x9 calendar with China's holidays.
 func (st *Stats) CheckJob(t time.Time) bot.Job {
 	loc := st.Policy.Location
 	_, next := staffdialog.MonthOf(t, loc)
-	day := sla.DateOf(next)
-	if cal, ok := st.Policy.Calendars["5x9"]; ok {
-		for !cal.IsWorkingDay(day) {
-			day = day.AddDays(1)
-		}
-	}
-	due := day.In(loc).Add(9 * time.Hour)
 	month := t.In(loc).Format("2006-01")
-	return bot.Job{Kind: JobMonthlyCheck, Ref: month, DueAt: due, Key: JobMonthlyCheck + ":" + month}
+	return bot.Job{Kind: JobMonthlyCheck, Ref: month, DueAt: st.Policy.Morning(sla.DateOf(next)), Key: JobMonthlyCheck + ":" + month}
 }
 
 // MonthlyCheck compares the month's satisfaction with the target: below

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotline-desk/hotline/bot/engine"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
@@ -217,7 +218,8 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	lc := ticket.New(ticket.Deps{Clock: time.Now, Policy: o.policy, Tickets: rec.Tickets, Units: rec.Units, Log: o.log})
 	stats := survey.New(survey.Deps{Clock: time.Now, Policy: o.policy, Jobs: rec.Jobs, Log: o.log}).Stats
-	if err := reschedule(ctx, rec, lc, stats, o.policy, o.log, now); err != nil {
+	renewals := engine.NewRenewals(time.Now, o.policy, rec.Units, rec.Customers, rec.Jobs, nil)
+	if err := reschedule(ctx, rec, lc, datedJobs(stats, renewals, now), o.policy, o.log, now); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "imported %d: %d days; every replica counts on it within %s, and the open tickets' reminders and auto-closes were moved onto it\n",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/engine"
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/survey"
@@ -56,17 +57,27 @@ const officialYearsSetting = "calendar_official_years"
 // when the official years differ from those it was scheduled on (a year
 // added to the policy file or imported; or none recorded: a first start,
 // or one after an upgrade from before statutory years), and records them.
-func rescheduleOnNewYears(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, stats *survey.Stats, p *policy.Policy, log *slog.Logger, now time.Time) error {
+func rescheduleOnNewYears(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
 	stored, found, err := rec.Settings.Get(ctx, officialYearsSetting)
 	if err != nil || (found && stored == yearsText(p.OfficialYears())) {
 		return err
 	}
-	return reschedule(ctx, rec, lc, stats, p, log, now)
+	return reschedule(ctx, rec, lc, dated, p, log, now)
 }
 
-// reschedule moves the open tickets' work (and the monthly survey check)
-// onto the calendars as they are, and records the official years.
-func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, stats *survey.Stats, p *policy.Policy, log *slog.Logger, now time.Time) error {
+// datedJobs are the date-driven jobs that fall on a working day: the
+// monthly survey check (nil stats: surveys off) and the renewal notices.
+func datedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
+	jobs := renewals.Jobs()
+	if stats != nil {
+		jobs = append(jobs, stats.CheckJob(now))
+	}
+	return jobs
+}
+
+// reschedule moves the open tickets' work and the dated jobs onto the
+// calendars as they are, and records the official years.
+func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
 	tickets, moved, err := lc.Reschedule(ctx, struct {
 		*store.Tickets
 		*store.Jobs
@@ -74,13 +85,11 @@ func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, s
 	if err != nil {
 		return fmt.Errorf("reschedule open tickets: %w", err)
 	}
-	if stats != nil {
-		n, err := rec.Jobs.RescheduleJobs(ctx, []bot.Job{stats.CheckJob(now)})
-		if err != nil {
-			return fmt.Errorf("reschedule the monthly survey check: %w", err)
-		}
-		moved += n
+	n, err := rec.Jobs.RescheduleJobs(ctx, dated)
+	if err != nil {
+		return fmt.Errorf("reschedule the monthly check and renewal notices: %w", err)
 	}
+	moved += n
 	log.Info("holiday schedule changed: open tickets' reminders and auto-closes rescheduled",
 		slog.String("official_years", yearsText(p.OfficialYears())), slog.Int("tickets", tickets), slog.Int("jobs_moved", moved))
 	return rec.Settings.Put(ctx, officialYearsSetting, yearsText(p.OfficialYears()), now)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -132,6 +134,15 @@ func TestServeEmbeddedAndRestart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "hotline.db")); err != nil {
 		t.Fatal(err)
 	}
+	p, err := policy.Default(policy.Options{Location: shanghai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range p.Calendars["5x9"].ProvisionalYears(time.Now(), time.Now().AddDate(1, 0, 0)) {
+		if !strings.Contains(out, fmt.Sprintf(`"year":%d`, y)) || !strings.Contains(out, "counting the statutory public holidays") {
+			t.Errorf("no warning of provisional year %d in:\n%s", y, out)
+		}
+	}
 	out = serveUntilReady(t, map[string]string{"HOTLINE_DATA_DIR": dir})()
 	if strings.Contains(out, "migration applied") {
 		t.Errorf("second start migrated again:\n%s", out)
@@ -148,7 +159,12 @@ func TestServePostgresRedis(t *testing.T) {
 	var body bytes.Buffer
 	body.ReadFrom(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{`hotline_http_requests_total{code="200",route="GET /readyz"}`, "go_goroutines"} {
+	p, err := policy.Default(policy.Options{Location: shanghai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`hotline_http_requests_total{code="200",route="GET /readyz"}`, "go_goroutines",
+		fmt.Sprintf("hotline_calendar_official_through %d", p.OfficialThrough())} {
 		if !strings.Contains(body.String(), want) {
 			t.Errorf("metrics lack %s", want)
 		}

@@ -53,7 +53,8 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := rescheduleOnNewYears(ctx, b.rec, a.desk.Lifecycle, a.surveyStats(), settings.Policy, log, time.Now()); err != nil {
+	dated := datedJobs(a.surveyStats(), a.desk.Renewals, time.Now())
+	if err := rescheduleOnNewYears(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {

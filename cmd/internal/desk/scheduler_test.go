@@ -161,7 +161,7 @@ func TestRenewalNotice(t *testing.T) {
 			jobs = append(jobs, j)
 		}
 	}
-	want := time.Date(2025, 12, 1, 0, 0, 0, 0, shanghai)
+	want := time.Date(2025, 12, 1, 9, 0, 0, 0, shanghai) // a Monday: 09:00 on the 5x9 calendar
 	if len(jobs) != 1 || !jobs[0].DueAt.Equal(want) {
 		t.Fatalf("renewal jobs %+v, want one due %v", jobs, want)
 	}
