@@ -36,8 +36,8 @@ func StatutoryDays(year int) []Day {
 	return days
 }
 
-// statutoryCache holds each year's statutory days once computed (a lunar
-// conversion takes about half a millisecond).
+// statutoryCache holds each year's statutory days once computed (a year's
+// lunar conversions take about 65 µs and some 870 allocations).
 var statutoryCache [maxYear - minYear + 1]atomic.Pointer[[]Day]
 
 // lunarMu serialises calls into lunar-go, whose package-level tables are

@@ -85,14 +85,17 @@ func calendarShow(ctx context.Context, env *cliEnv, args []string) error {
 		return usageError{fmt.Errorf("year %q: want a year like 2027", year)}
 	}
 	var o opened
-	if err := o.open(ctx, env); err != nil {
+	if err := o.load(env); err != nil {
 		return err
 	}
-	defer o.b.Close()
 	cal, ok := o.policy.Calendars[*name]
 	if !ok {
 		return usageError{fmt.Errorf("--calendar %q: no such calendar (have %s)", *name, strings.Join(slices.Sorted(maps.Keys(o.policy.Calendars)), ", "))}
 	}
+	if err := o.connect(ctx); err != nil {
+		return err
+	}
+	defer o.b.Close()
 	view := newYearView(cal, y)
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)

@@ -21,17 +21,35 @@ type opened struct {
 // open reads the configuration and the policy, then opens and migrates the
 // database (commands need no Redis).
 func (o *opened) open(ctx context.Context, env *cliEnv) error {
+	if err := o.load(env); err != nil {
+		return err
+	}
+	return o.connect(ctx)
+}
+
+// load reads the configuration and the policy: what a command checks its
+// arguments against before it touches the database. The policy's warnings
+// (a year without its schedule, a response target that can pass the
+// resolution target) are what serve says at start; a command does not
+// repeat them on every run.
+func (o *opened) load(env *cliEnv) error {
 	cfg, err := LoadConfig(env.getenv)
 	if err != nil {
 		return err
 	}
 	o.cfg, o.log = cfg, newLogger(env.stderr, cfg.LogLevel)
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, o.log)
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
 	if err != nil {
 		return err
 	}
 	o.policy = settings.Policy
-	db, err := openDB(ctx, cfg)
+	return nil
+}
+
+// connect opens and migrates the database, and counts on the holiday years
+// imported into it.
+func (o *opened) connect(ctx context.Context) error {
+	db, err := openDB(ctx, o.cfg)
 	if err != nil {
 		return err
 	}
