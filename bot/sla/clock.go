@@ -199,15 +199,11 @@ func (c Clock) WithSeverity(sev int) (Clock, error) {
 // business time, from the report to the deadline, has elapsed. Response
 // reminders come first, each goal's in ascending order.
 func (c Clock) Reminders(now time.Time) ([]Reminder, error) {
-	t, err := c.targets()
-	if err != nil {
-		return nil, err
-	}
 	d, err := c.Deadlines(now)
 	if err != nil {
 		return nil, err
 	}
-	return c.remindersFor(t.Calendar, d), nil
+	return c.RemindersFor(d)
 }
 
 // RemindersFor are the reminder points of deadlines already promised: the
@@ -218,13 +214,9 @@ func (c Clock) RemindersFor(d Deadlines) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.remindersFor(t.Calendar, d), nil
-}
-
-func (c Clock) remindersFor(cal *Calendar, d Deadlines) []Reminder {
 	var rs []Reminder
-	rs = c.appendReminders(rs, cal, GoalResponse, d.Response)
-	return c.appendReminders(rs, cal, GoalResolution, d.Resolution)
+	rs = c.appendReminders(rs, t.Calendar, GoalResponse, d.Response)
+	return c.appendReminders(rs, t.Calendar, GoalResolution, d.Resolution), nil
 }
 
 func (c Clock) appendReminders(rs []Reminder, cal *Calendar, g Goal, due time.Time) []Reminder {
