@@ -98,12 +98,15 @@ func withBinaryParameters(rawURL string) string {
 	return u.String()
 }
 
+// EmbeddedPath is the SQLite file OpenEmbedded opens under dir.
+func EmbeddedPath(dir string) string { return filepath.Join(dir, "hotline.db") }
+
 // OpenEmbedded opens (creating when needed) the SQLite file under dir.
 func OpenEmbedded(ctx context.Context, dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	path := filepath.Join(dir, "hotline.db")
+	path := EmbeddedPath(dir)
 	// WAL lets readers run beside the one writer; busy_timeout makes
 	// concurrent writers wait for each other instead of failing.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +

@@ -2,6 +2,7 @@ package policyfile_test
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -135,7 +136,13 @@ func TestPolicyHolidayFiles(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "holidays"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	data := `{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"春节","date":"2027-02-07","isOffDay":false}]}`
+	// The statutory days of 2027 and a make-up Saturday: the smallest
+	// complete year.
+	var entries []string
+	for _, d := range sla.StatutoryDays(2027) {
+		entries = append(entries, fmt.Sprintf(`{"name":%q,"date":"%s","isOffDay":true}`, d.Name, d.Date))
+	}
+	data := `{"year":2027,"days":[` + strings.Join(entries, ",") + `,{"name":"春节","date":"2027-02-20","isOffDay":false}]}`
 	if err := os.WriteFile(filepath.Join(dir, "holidays", "2027.json"), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +155,18 @@ func TestPolicyHolidayFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	cal := s.Policy.Calendars["5x9"]
-	newYear, makeUp := sla.Date{Year: 2027, Month: 1, Day: 1}, sla.Date{Year: 2027, Month: 2, Day: 7} // a Friday, a Sunday
-	if cal.IsWorkingDay(newYear) || !cal.IsWorkingDay(makeUp) {
-		t.Fatalf("2027-01-01 working %v, 2027-02-07 working %v", cal.IsWorkingDay(newYear), cal.IsWorkingDay(makeUp))
+	newYear, makeUp := sla.Date{Year: 2027, Month: 1, Day: 1}, sla.Date{Year: 2027, Month: 2, Day: 20} // a Friday, a Saturday
+	if cal.IsWorkingDay(newYear) || !cal.IsWorkingDay(makeUp) || cal.Year(2027) != sla.Official {
+		t.Fatalf("2027-01-01 working %v, 2027-02-20 working %v, 2027 %v", cal.IsWorkingDay(newYear), cal.IsWorkingDay(makeUp), cal.Year(2027))
+	}
+	// A file without every statutory holiday is part of a year, not one.
+	part := `{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}`
+	if err := os.WriteFile(filepath.Join(dir, "holidays", "2027.json"), []byte(part), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := policyfile.Load(path, shanghai, quiet()); err == nil ||
+		!strings.Contains(err.Error(), "HOTLINE_CONFIG: holidays.files[0]: 2027: 2027-02-05 (春节) is a statutory public holiday but not a day off here") {
+		t.Fatalf("a partial holiday file: %v", err)
 	}
 	if err := os.WriteFile(path, []byte("holidays:\n  files: [holidays/2028.json]\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -172,6 +188,18 @@ holidays:
       complete: true
       days:
         - {date: 2028-01-01, name: 元旦, off: true}
+        - {date: 2028-01-25, name: 春节, off: true}
+        - {date: 2028-01-26, name: 春节, off: true}
+        - {date: 2028-01-27, name: 春节, off: true}
+        - {date: 2028-01-28, name: 春节, off: true}
+        - {date: 2028-01-29, name: 春节, off: false}
+        - {date: 2028-04-04, name: 清明节, off: true}
+        - {date: 2028-05-01, name: 劳动节, off: true}
+        - {date: 2028-05-02, name: 劳动节, off: true}
+        - {date: 2028-05-28, name: 端午节, off: true}
+        - {date: 2028-10-01, name: 国庆节, off: true}
+        - {date: 2028-10-02, name: 国庆节, off: true}
+        - {date: 2028-10-03, name: 国庆节、中秋节, off: true}
 `), "")
 	cal := p.Calendars["5x9"]
 	if cal.Year(2027) != sla.Statutory || cal.Year(2028) != sla.Official || p.OfficialThrough() != 2028 {
@@ -180,14 +208,17 @@ holidays:
 	if cal.IsWorkingDay(sla.Date{Year: 2027, Month: time.March, Day: 1}) || cal.IsWorkingDay(sla.Date{Year: 2027, Month: time.January, Day: 1}) {
 		t.Error("2027: the stray day off or 元旦 is a working day")
 	}
-	// 2028's listing is complete: 春节 is a working day, as the (short) notice says.
-	if !cal.IsWorkingDay(sla.Date{Year: 2028, Month: time.January, Day: 26}) {
-		t.Error("2028: a day the complete listing leaves out is off")
+	// 2028's listing is complete: the Monday before 除夕, which only a
+	// notice could make a day off, works, and so does the listed Saturday.
+	if !cal.IsWorkingDay(sla.Date{Year: 2028, Month: time.January, Day: 24}) || !cal.IsWorkingDay(sla.Date{Year: 2028, Month: time.January, Day: 29}) ||
+		cal.IsWorkingDay(sla.Date{Year: 2028, Month: time.January, Day: 25}) {
+		t.Error("2028: not counted as its complete listing says")
 	}
 	for yaml, want := range map[string]string{
-		"holidays:\n  years:\n    - {year: 27}":                                                        "holidays.years[0].year: 27",
-		"holidays:\n  years:\n    - year: 2027\n      days: [{date: 2029-01-01, off: true}]":           "holidays.years[0].days[0].date: 2029-01-01 is not in or next to 2027",
-		"holidays:\n  years:\n    - year: 2027\n      complete: yes\n      days: [{date: 2027-01-01}]": "holidays.years[0].days[0].off: required",
+		"holidays:\n  years:\n    - {year: 27}":                                                                    "holidays.years[0].year: 27",
+		"holidays:\n  years:\n    - year: 2027\n      days: [{date: 2029-01-01, off: true}]":                       "holidays.years[0].days[0].date: 2029-01-01 is not in or next to 2027",
+		"holidays:\n  years:\n    - year: 2027\n      complete: yes\n      days: [{date: 2027-01-01}]":             "holidays.years[0].days[0].off: required",
+		"holidays:\n  years:\n    - year: 2028\n      complete: true\n      days: [{date: 2028-01-01, off: true}]": "holidays.years[0]: complete: 2028: 2028-01-25 (春节) is a statutory public holiday but not a day off here",
 	} {
 		if _, err := policyfile.Parse([]byte(yaml), "", shanghai, quiet()); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", yaml, err, want)

@@ -68,6 +68,9 @@ func (b *builder) holidays() error {
 	b.cn, b.cnY = sla.ChinaHolidays()
 	for i, name := range b.file.Holidays.Files {
 		year, days, err := b.holidayFile(name)
+		if err == nil {
+			err = sla.CheckComplete(year, days)
+		}
 		if err != nil {
 			return at(fmt.Sprintf("holidays.files[%d]", i), err)
 		}
@@ -83,7 +86,7 @@ func (b *builder) holidays() error {
 	if err != nil {
 		return err
 	}
-	b.cn = append(b.cn, days...) // stray days: they never make a year complete
+	b.cn = append(b.cn, extra(days)...) // stray days: they never make a year complete
 	return nil
 }
 
@@ -102,11 +105,24 @@ func (b *builder) holidayYear(i int, y HolidayYearFile) error {
 			return fmt.Errorf("%s.days[%d].date: %s is not in or next to %d", field, j, d.Date, y.Year)
 		}
 	}
-	b.cn = append(b.cn, days...)
-	if y.Complete {
-		b.cnY = append(b.cnY, y.Year)
+	if !y.Complete {
+		b.cn = append(b.cn, extra(days)...)
+		return nil
 	}
+	if err := sla.CheckComplete(y.Year, days); err != nil {
+		return fmt.Errorf("%s: complete: %w", field, err)
+	}
+	b.cn = append(b.cn, days...)
+	b.cnY = append(b.cnY, y.Year)
 	return nil
+}
+
+// extra marks days added on their own, outside a year's complete schedule.
+func extra(days []sla.Day) []sla.Day {
+	for i := range days {
+		days[i].Extra = true
+	}
+	return days
 }
 
 func (b *builder) holidayFile(name string) (int, []sla.Day, error) {

@@ -69,6 +69,9 @@ func (b *builder) calendar(c CalendarFile) (*sla.Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
+	if spec.Statutory {
+		days = extra(days)
+	}
 	spec.Days = append(spec.Days, days...)
 	if !spec.Statutory {
 		// The calendar's own schedule: the years it names are its whole.

@@ -6,10 +6,14 @@
 package policy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,8 +32,9 @@ type Policy struct {
 	Staff      []StaffSpec
 	Surveys    SurveyPolicy
 
-	log    *slog.Logger
-	warned sync.Map // year → true: its missing schedule was logged
+	log     *slog.Logger
+	warned  sync.Map   // year → true: its missing schedule was logged
+	yearsMu sync.Mutex // orders AddOfficialYear calls
 }
 
 // StaffSpec is a staff member as the policy file lists them.
@@ -143,18 +148,63 @@ func (p *Policy) Morning(day sla.Date) time.Time {
 	return day.In(p.Location).Add(9 * time.Hour)
 }
 
+// ErrYearInPolicy is AddOfficialYear's answer for a year whose official
+// schedule the policy has from Hotline's own data or the policy file.
+var ErrYearInPolicy = errors.New("the policy already has this year's official schedule (shipped with Hotline or written in the policy file); change it in the policy file")
+
 // AddOfficialYear takes a year of China's schedule that arrived while the
-// policy is in use (hotline calendar import): every calendar on China's
-// schedule counts the year on it from now on.
+// policy is in use (hotline calendar import), or replaces the one taken
+// before: every calendar on China's schedule counts the year on it from
+// now on. The days must be the year's complete schedule (every statutory
+// holiday off, sla.CheckComplete) and agree with the policy's own days;
+// otherwise, and for a year of the policy's own (ErrYearInPolicy), it
+// returns an error and no calendar changes.
 func (p *Policy) AddOfficialYear(year int, days []sla.Day) error {
+	p.yearsMu.Lock()
+	defer p.yearsMu.Unlock()
+	var cals []*sla.Calendar
 	for _, name := range slices.Sorted(maps.Keys(p.Calendars)) {
-		if cal := p.Calendars[name]; cal.Statutory() && cal.Year(year) != sla.Official {
-			if err := cal.AddYear(year, days); err != nil {
-				return err
-			}
+		if cal := p.Calendars[name]; cal.Statutory() {
+			cals = append(cals, cal)
+		}
+	}
+	var check error // the first calendar's objection, said after the two below
+	for _, cal := range cals {
+		err := cal.CheckYear(year, days)
+		if errors.Is(err, sla.ErrOwnYear) {
+			return fmt.Errorf("%d: %w", year, ErrYearInPolicy) // said first: no file would do
+		}
+		if check == nil {
+			check = err
+		}
+	}
+	if err := sla.CheckComplete(year, days); err != nil {
+		return err
+	}
+	if check != nil {
+		return check
+	}
+	for _, cal := range cals {
+		if err := cal.AddYear(year, days); err != nil {
+			return err // checked above: only a concurrent change of the calendar outside the policy gets here
 		}
 	}
 	return nil
+}
+
+// Fingerprint identifies the holiday data of every calendar as it is now,
+// led by China's official years for people reading it: when it changes,
+// the work scheduled on the calendars may have to move.
+func (p *Policy) Fingerprint() string {
+	h := sha256.New()
+	for _, name := range slices.Sorted(maps.Keys(p.Calendars)) {
+		fmt.Fprintf(h, "%s %s\n", name, p.Calendars[name].Fingerprint())
+	}
+	years := make([]string, 0, len(p.OfficialYears()))
+	for _, y := range p.OfficialYears() {
+		years = append(years, strconv.Itoa(y))
+	}
+	return strings.Join(years, ",") + " " + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // OfficialYears lists the years of China's schedule the policy has in full.

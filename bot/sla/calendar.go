@@ -1,9 +1,14 @@
 package sla
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -36,6 +41,9 @@ type Day struct {
 	// working day (调休上班): a weekend date worked with the hours of a
 	// normal working day, which are Monday's windows.
 	Off bool
+	// Extra marks a day added on its own (a company day, a day written in
+	// the policy file), not as part of a year's complete schedule.
+	Extra bool
 }
 
 // CalendarSpec describes a business calendar; NewCalendar checks it.
@@ -73,8 +81,15 @@ type Calendar struct {
 	makeup    []Window                 // a make-up working day borrows Monday's windows
 	days      atomic.Pointer[dayTable] // the schedule as given: complete years and stray days
 	statutory bool
-	prov      provisionalYears
-	missing   missingYears
+	// own and ownYears are the spec's days and the years they complete;
+	// added holds the years added since (AddYear), by year. mu orders the
+	// writers; readers only load days.
+	mu       sync.Mutex
+	own      []Day
+	ownYears []int
+	added    map[int][]Day
+	prov     provisionalYears
+	missing  missingYears
 }
 
 // NewCalendar checks spec and builds the calendar.
@@ -111,47 +126,112 @@ func newCalendar(spec CalendarSpec) (*Calendar, error) {
 	}
 	c.makeup = c.weekly[time.Monday]
 	c.statutory = spec.Statutory
-	if err := c.setDays(spec.Days, spec.Years); err != nil {
+	t, err := c.buildDays(spec.Days, spec.Years)
+	if err != nil {
 		return nil, err
 	}
+	c.days.Store(t)
+	c.own, c.ownYears = slices.Clone(spec.Days), t.completeYears()
 	c.missing.hook = spec.OnMissingYear
 	return c, nil
 }
 
-func (c *Calendar) setDays(days []Day, years []int) error {
+func (c *Calendar) buildDays(days []Day, years []int) (*dayTable, error) {
 	if len(c.makeup) == 0 {
 		for _, d := range days {
 			if !d.Off {
-				return fmt.Errorf("make-up working day %s (%s): Monday has no service windows to work by", d.Date, d.Name)
+				return nil, fmt.Errorf("make-up working day %s (%s): Monday has no service windows to work by", d.Date, d.Name)
 			}
 		}
 	}
 	t, err := newDayTable(days, years)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.days.Store(&t)
-	return nil
+	return &t, nil
 }
+
+// ErrOwnYear is AddYear's answer for a year whose complete schedule is
+// part of the calendar's own data (its spec): a year added at run time
+// does not replace it.
+var ErrOwnYear = errors.New("the calendar's own data has this year's schedule")
 
 // AddYear adds a year's complete schedule (days off and make-up working
 // days, which may reach into the neighbouring years), as when its official
-// notice arrives while the calendar is in use. Computations from then on
-// count the year on it. The days add to those the calendar has; a day that
-// contradicts one of them (off and worked) is an error, and nothing changes.
+// notice arrives while the calendar is in use, or replaces the one added
+// before for that year. Computations from then on count the year on it. The
+// days add to the calendar's own; a day that contradicts one of them (off
+// and worked) is an error, and nothing changes. So is a year the calendar's
+// own data completes (ErrOwnYear).
 func (c *Calendar) AddYear(year int, days []Day) error {
-	if year < minYear || year > maxYear {
-		return fmt.Errorf("calendar %s: year %d: out of range %d–%d", c.name, year, minYear, maxYear)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, added, err := c.withYear(year, days)
+	if err != nil {
+		return err
 	}
-	old := c.days.Load()
-	years := old.completeYears()
-	if !slices.Contains(years, year) {
-		years = append(years, year)
-	}
-	if err := c.setDays(append(slices.Clone(old.given), days...), years); err != nil {
-		return fmt.Errorf("calendar %s: %w", c.name, err)
-	}
+	c.added = added
+	c.days.Store(t)
 	return nil
+}
+
+// CheckYear reports the error AddYear would return for the year, and
+// changes nothing.
+func (c *Calendar) CheckYear(year int, days []Day) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, _, err := c.withYear(year, days)
+	return err
+}
+
+func (c *Calendar) withYear(year int, days []Day) (*dayTable, map[int][]Day, error) {
+	switch {
+	case year < minYear || year > maxYear:
+		return nil, nil, fmt.Errorf("calendar %s: year %d: out of range %d–%d", c.name, year, minYear, maxYear)
+	case slices.Contains(c.ownYears, year):
+		return nil, nil, fmt.Errorf("calendar %s: year %d: %w", c.name, year, ErrOwnYear)
+	}
+	added := maps.Clone(c.added)
+	if added == nil {
+		added = map[int][]Day{}
+	}
+	added[year] = slices.Clone(days)
+	given, years := slices.Clone(c.own), slices.Clone(c.ownYears)
+	for _, y := range slices.Sorted(maps.Keys(added)) {
+		given, years = append(given, added[y]...), append(years, y)
+	}
+	t, err := c.buildDays(given, years)
+	if err != nil {
+		return nil, nil, fmt.Errorf("calendar %s: %w", c.name, err)
+	}
+	return t, added, nil
+}
+
+// Fingerprint identifies the calendar's holiday data as it is now: the
+// years it has complete and every day given. A changed fingerprint means
+// the work scheduled on the calendar may have to move.
+func (c *Calendar) Fingerprint() string {
+	t := c.days.Load()
+	days := slices.Clone(t.given)
+	slices.SortFunc(days, func(a, b Day) int {
+		if n := a.Date.Compare(b.Date); n != 0 {
+			return n
+		}
+		return cmp.Compare(btoi(a.Off), btoi(b.Off))
+	})
+	h := sha256.New()
+	fmt.Fprintf(h, "%s statutory=%t years=%v\n", c.name, c.statutory, t.completeYears())
+	for _, d := range days {
+		fmt.Fprintf(h, "%s %t\n", d.Date, d.Off)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkWindows validates one day's windows and merges windows that touch,
@@ -301,6 +381,9 @@ type DayInfo struct {
 	Makeup  bool   // a make-up working day
 	Name    string // the holiday's name, when the data names it
 	Source  YearData
+	// Scheduled: the date is listed by a year's schedule (Off or Makeup),
+	// not only as a day added on its own (Day.Extra).
+	Scheduled bool
 }
 
 // Explain says what the calendar makes of date d and why.
@@ -308,7 +391,7 @@ func (c *Calendar) Explain(d Date) DayInfo {
 	k := c.kindOf(d)
 	info := DayInfo{Working: c.IsWorkingDay(d), Off: k == offDay, Makeup: k == makeupDay, Source: c.Year(d.Year)}
 	t := c.days.Load()
-	info.Name = t.names[d]
+	info.Name, info.Scheduled = t.names[d], t.scheduled[d]
 	if info.Source == Statutory && info.Name == "" {
 		for _, s := range StatutoryDays(d.Year) {
 			if s.Date == d {

@@ -183,6 +183,30 @@ func (c Clock) Resume(now time.Time) (Clock, error) {
 	return c, nil
 }
 
+// ResumeFrom restarts a paused clock at now, as Resume does, and moves the
+// deadlines promised before the pause by the business time the pause took
+// on the severity's calendar. Unlike Deadlines, which counts from the
+// report, it keeps what was promised: a calendar changed since (a year's
+// official schedule arrived) does not move a promise by more than the
+// pause. A running clock returns promised as it is.
+func (c Clock) ResumeFrom(promised Deadlines, now time.Time) (Clock, Deadlines, error) {
+	t, err := c.targets()
+	if err != nil || c.PausedSince == nil {
+		return c, promised, err
+	}
+	pause := t.Calendar.BusinessBetween(*c.PausedSince, now)
+	if c, err = c.Resume(now); err != nil {
+		return c, promised, err
+	}
+	moved := promised
+	for _, due := range []*time.Time{&moved.Response, &moved.Resolution} {
+		if !due.IsZero() && pause > 0 {
+			*due = t.Calendar.AddBusiness(*due, pause)
+		}
+	}
+	return c, moved, nil
+}
+
 // WithSeverity changes the severity. The deadlines are computed again from
 // the report with the new severity's targets, and keep the pauses already
 // counted.

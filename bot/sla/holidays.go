@@ -44,6 +44,9 @@ func ParseHolidayCN(r io.Reader) (year int, days []Day, err error) {
 	if err := dec.Decode(&f); err != nil {
 		return 0, nil, fmt.Errorf("holiday-cn: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return 0, nil, errors.New("holiday-cn: more after the year's JSON object (a damaged or concatenated file?)")
+	}
 	if f.Year < minYear || f.Year > maxYear {
 		return 0, nil, fmt.Errorf("holiday-cn: year %d: missing or out of range %d–%d", f.Year, minYear, maxYear)
 	}

@@ -45,6 +45,8 @@ func TestParseHolidayCNErrors(t *testing.T) {
 		{"bad date", `{"year":2027,"days":[{"name":"元旦","date":"2027-13-01","isOffDay":true}]}`, `day 1: date "2027-13-01": want YYYY-MM-DD`},
 		{"far date", `{"year":2027,"days":[{"name":"元旦","date":"2029-01-01","isOffDay":true}]}`, "not in or next to 2027"},
 		{"no isOffDay", `{"year":2027,"days":[{"name":"元旦","date":"2027-01-01"}]}`, "isOffDay missing"},
+		{"more after the object", `{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]} garbage{{{`, "more after the year's JSON object"},
+		{"two objects", `{"year":2027,"days":[]}{"year":2028,"days":[]}`, "more after the year's JSON object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -189,3 +189,48 @@ func TestPropertyClock(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyResumeFrom checks that moving the promised deadlines by the
+// pause gives what counting again from the report gives, as long as the
+// calendar did not change: keeping promises costs nothing in the common
+// case.
+func TestPropertyResumeFrom(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range propertyCases / 3 {
+		cal := randomCalendar(t, r)
+		p, err := NewPlan(PlanSpec{Name: "random", Calendar: cal, Targets: DefaultTargets()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := NewClock(p, 1+r.IntN(5), randomStart(r, cal.loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A first pause, resumed the old way, then the one under test.
+		from := c.ReportedAt.Add(randomDuration(r))
+		if c, err = c.Pause(from).Resume(from.Add(randomDuration(r))); err != nil {
+			t.Fatal(err)
+		}
+		promised, err := c.Deadlines(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pausedAt := from.Add(randomDuration(r) * 3)
+		resumedAt := pausedAt.Add(randomDuration(r) * 5)
+		paused := c.Pause(pausedAt)
+		want, err := paused.Resume(resumedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDue, err := want.Deadlines(resumedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotDue, err := paused.ResumeFrom(promised, resumedAt)
+		if err != nil || got.PausedSince != nil || got.Paused != want.Paused ||
+			!gotDue.Response.Equal(wantDue.Response) || !gotDue.Resolution.Equal(wantDue.Resolution) {
+			t.Fatalf("case %d (%s, severity %d, reported %v, paused %v–%v): ResumeFrom = %v, %+v, %v; counting again gives %+v",
+				i, cal.name, c.Severity, c.ReportedAt, pausedAt, resumedAt, got.Paused, gotDue, err, wantDue)
+		}
+	}
+}

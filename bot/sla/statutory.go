@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -71,4 +72,18 @@ func computeStatutory(year int) []Day {
 
 func dateOfSolar(s *calendar.Solar) Date {
 	return Date{Year: s.GetYear(), Month: time.Month(s.GetMonth()), Day: s.GetDay()}
+}
+
+// CheckComplete checks days given as a year's complete schedule (a
+// holiday-cn file, a year written out in the policy file): every statutory
+// public holiday of the year must be a day off in it. A schedule without
+// one is part of a year (a file cut short, a year copied in part), and
+// counting it as complete would make the missing holidays working days.
+func CheckComplete(year int, days []Day) error {
+	for _, s := range StatutoryDays(year) {
+		if !slices.ContainsFunc(days, func(d Day) bool { return d.Date == s.Date && d.Off }) {
+			return fmt.Errorf("%d: %s (%s) is a statutory public holiday but not a day off here: not the year's complete schedule", year, s.Date, s.Name)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package sla
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -123,8 +125,45 @@ func TestAddYear(t *testing.T) {
 	if c.IsWorkingDay(mustDate(t, "2027-01-01")) == false {
 		t.Error("an official year counts only its own days, not the statute's") // the notice lists every day off
 	}
-	if err := c.AddYear(2027, []Day{{Date: mustDate(t, "2027-10-04"), Name: "x", Off: false}}); err == nil {
+	before := c.Fingerprint()
+	if err := c.AddYear(2027, []Day{{Date: monday, Name: "x", Off: true}, {Date: monday, Name: "x", Off: false}}); err == nil {
 		t.Error("a contradicting day was taken")
+	}
+	if c.Fingerprint() != before || c.IsWorkingDay(monday) {
+		t.Error("a refused year changed the calendar")
+	}
+	// A corrected schedule replaces the one added before: the days it no
+	// longer lists go back to the weekly pattern.
+	if err := c.AddYear(2027, []Day{{Date: mustDate(t, "2027-10-05"), Name: "国庆节", Off: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if !c.IsWorkingDay(monday) || c.IsWorkingDay(mustDate(t, "2027-10-05")) || c.IsWorkingDay(mustDate(t, "2027-10-09")) {
+		t.Error("the corrected 2027 schedule did not replace the first")
+	}
+	if c.Fingerprint() == before {
+		t.Error("the fingerprint did not change with the data")
+	}
+	// A year of the calendar's own data is not replaced at run time.
+	if err := c.AddYear(2026, []Day{{Date: mustDate(t, "2026-10-09"), Name: "x", Off: true}}); !errors.Is(err, ErrOwnYear) || !c.IsWorkingDay(mustDate(t, "2026-10-09")) {
+		t.Errorf("AddYear(2026) = %v, want ErrOwnYear and nothing changed", err)
+	}
+}
+
+// A year given as complete must give every statutory holiday off.
+func TestCheckComplete(t *testing.T) {
+	days, years := ChinaHolidays()
+	for _, y := range years {
+		if err := CheckComplete(y, days); err != nil {
+			t.Errorf("shipped %d: %v", y, err)
+		}
+	}
+	part := []Day{{Date: mustDate(t, "2027-01-01"), Name: "元旦", Off: true}}
+	err := CheckComplete(2027, part)
+	if err == nil || !strings.Contains(err.Error(), "2027-02-05 (春节) is a statutory public holiday but not a day off here") {
+		t.Errorf("one day as the year 2027: %v", err)
+	}
+	if err := CheckComplete(2024, nil); err != nil {
+		t.Errorf("before the regulations: %v", err)
 	}
 }
 

@@ -30,14 +30,16 @@ type yearTable struct {
 }
 
 // dayTable is the holiday data of a calendar, one yearTable per year from
-// first on. A slice indexed by year keeps maps off the hot path. given and
-// names keep the days as given, to rebuild the table with a year added and
-// to name a day for people.
+// first on. A slice indexed by year keeps maps off the hot path. given,
+// names and scheduled keep the days as given, to rebuild the table with a
+// year added and to name a day for people (scheduled: some entry for the
+// date is part of a year's schedule, not a Day.Extra).
 type dayTable struct {
-	first int
-	years []yearTable
-	given []Day
-	names map[Date]string
+	first     int
+	years     []yearTable
+	given     []Day
+	names     map[Date]string
+	scheduled map[Date]bool
 }
 
 // newDayTable builds the table from days and the years they cover. An empty
@@ -50,9 +52,10 @@ func newDayTable(days []Day, years []int) (dayTable, error) {
 	if err != nil {
 		return dayTable{}, err
 	}
-	t := dayTable{first: lo, years: make([]yearTable, hi-lo+1), given: days, names: map[Date]string{}}
+	t := dayTable{first: lo, years: make([]yearTable, hi-lo+1), given: days, names: map[Date]string{}, scheduled: map[Date]bool{}}
 	for _, d := range days {
 		t.names[d.Date] = joinName(t.names[d.Date], d.Name)
+		t.scheduled[d.Date] = t.scheduled[d.Date] || !d.Extra
 	}
 	if err := t.mark(days); err != nil {
 		return dayTable{}, err

@@ -78,17 +78,14 @@ func (l *Lifecycle) Pause(ctx context.Context, s *bot.Staff, ticket int64, what 
 	return t, true, nil
 }
 
-// Resume restarts the clock when the customer answers: the paused business
-// time moves the deadlines, and the reminders follow them.
+// Resume restarts the clock when the customer answers: the deadlines
+// promised move by the business time paused, and the reminders follow them.
 func (l *Lifecycle) Resume(ctx context.Context, t *bot.Ticket, now time.Time) (*bot.Ticket, error) {
 	clock, err := l.ClockOf(t)
 	if err != nil {
 		return t, err
 	}
-	if clock, err = clock.Resume(now); err != nil {
-		return t, err
-	}
-	dl, err := clock.Deadlines(now)
+	clock, dl, err := clock.ResumeFrom(promisedOf(t), now)
 	if err != nil {
 		return t, err
 	}

@@ -2,7 +2,7 @@ package ticket
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -37,11 +37,7 @@ func (l *Lifecycle) Rescheduled(t *bot.Ticket, now time.Time) ([]bot.Job, error)
 	if err != nil {
 		return nil, err
 	}
-	promised := sla.Deadlines{Response: t.ResponseDue}
-	if t.ResolutionDue != nil {
-		promised.Resolution = *t.ResolutionDue
-	}
-	jobs, err := deadlineJobsFor(t, clock, promised, now)
+	jobs, err := deadlineJobsFor(t, clock, promisedOf(t), now)
 	if err != nil {
 		return nil, err
 	}
@@ -51,9 +47,19 @@ func (l *Lifecycle) Rescheduled(t *bot.Ticket, now time.Time) ([]bot.Job, error)
 	return jobs, nil
 }
 
+// promisedOf is what t's customer was promised: its stored deadlines.
+func promisedOf(t *bot.Ticket) sla.Deadlines {
+	d := sla.Deadlines{Response: t.ResponseDue}
+	if t.ResolutionDue != nil {
+		d.Resolution = *t.ResolutionDue
+	}
+	return d
+}
+
 // Reschedule moves the deadline work of every open ticket onto the
 // calendars as they are now, and returns how many tickets it read and how
-// many jobs moved.
+// many jobs moved. A ticket whose clock cannot be built is logged and
+// left as it was.
 func (l *Lifecycle) Reschedule(ctx context.Context, s RescheduleStore, now time.Time) (tickets, moved int, err error) {
 	var after int64
 	for {
@@ -64,12 +70,15 @@ func (l *Lifecycle) Reschedule(ctx context.Context, s RescheduleStore, now time.
 		var jobs []bot.Job
 		for i := range page {
 			t := &page[i]
+			after = t.ID
 			js, err := l.Rescheduled(t, now)
 			if err != nil {
-				return tickets, moved, fmt.Errorf("reschedule ticket %d: %w", t.ID, err)
+				// One ticket the policy no longer fits (its plan removed,
+				// say) keeps its work as scheduled; the rest move.
+				l.log.Warn("reschedule: ticket's work left as scheduled", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
+				continue
 			}
 			jobs = append(jobs, js...)
-			after = t.ID
 		}
 		n, err := s.RescheduleJobs(ctx, jobs)
 		if err != nil {

@@ -32,6 +32,8 @@ type app struct {
 	desk     *desk.Desk
 	wechat   *wechat.Handler // nil when no official account is configured
 	telegram *telegram.Bot   // nil when no staff bot is configured
+	clock    bot.Clock
+	imports  importedYears
 }
 
 // appOptions are the knobs tests turn; zero values mean production.
@@ -58,7 +60,7 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		return float64(n)
 	})
 	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
-	a := &app{rec: b.rec, policy: policy, mux: web.New(registry, []web.Checker{
+	a := &app{rec: b.rec, policy: policy, clock: opt.clock, mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
@@ -190,16 +192,28 @@ func (a *app) surveyStats() *survey.Stats {
 	return a.desk.Surveys.Stats
 }
 
-// takeImportedYears counts on the years of China's schedule imported since
-// the start (hotline calendar import, which also moved the open tickets'
-// work onto them).
+// takeImportedYears counts on the years of China's schedule imported or
+// replaced since the start, and moves the open tickets' work onto them.
+// hotline calendar import moved it already; this replica moves it again,
+// for the tickets it opened before it counted on the new year.
 func (a *app) takeImportedYears(ctx context.Context, log *slog.Logger) {
-	added, err := applyImportedYears(ctx, a.rec.Holidays, a.policy)
-	if err != nil && ctx.Err() == nil {
-		log.Warn("read imported holiday years", slog.String("err", err.Error()))
+	changed, err := a.imports.apply(ctx, a.rec.Holidays, a.policy, log)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("read imported holiday years", slog.String("err", err.Error()))
+		}
+		return
 	}
-	for _, y := range added {
-		log.Info("imported holiday year now counted", slog.Int("year", y))
+	if len(changed) == 0 {
+		return
+	}
+	log.Info("imported holiday years now counted", slog.Any("years", changed))
+	now := a.clock()
+	if err := reschedule(ctx, a.rec, a.desk.Lifecycle, datedJobs(a.surveyStats(), a.desk.Renewals, now), a.policy, log, now); err != nil {
+		a.imports.forget(changed) // the next poll tries again
+		if ctx.Err() == nil {
+			log.Warn("reschedule onto imported holiday years", slog.String("err", err.Error()))
+		}
 	}
 }
 

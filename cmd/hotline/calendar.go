@@ -36,7 +36,10 @@ the year's schedule is not loaded; policy: a day of the policy file).
 import stores a year of the schedule (a holiday-cn JSON file, as published
 each November or December) in the database: every replica counts on it
 within a minute, and the reminders and auto-closes of open tickets move
-onto it. The times already promised to customers stay as promised.`
+onto it. The times already promised to customers stay as promised. The
+file must hold the whole year (every statutory holiday off). Importing a
+year again replaces the file imported before; a year shipped with Hotline
+or written in the policy file is changed in the policy file instead.`
 
 func runCalendar(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || isHelp(args[0]) {
@@ -92,10 +95,10 @@ func calendarShow(ctx context.Context, env *cliEnv, args []string) error {
 	if !ok {
 		return usageError{fmt.Errorf("--calendar %q: no such calendar (have %s)", *name, strings.Join(slices.Sorted(maps.Keys(o.policy.Calendars)), ", "))}
 	}
-	if err := o.connect(ctx); err != nil {
+	if err := o.connectIfPresent(ctx); err != nil {
 		return err
 	}
-	defer o.b.Close()
+	defer o.close()
 	view := newYearView(cal, y)
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
@@ -149,13 +152,15 @@ func newYearView(cal *sla.Calendar, year int) yearView {
 	return v
 }
 
-// daySource says where a special day comes from: the year's official
-// schedule, the statute, or a day of the policy file on top.
+// daySource says where a special day comes from: a year's official
+// schedule, the statute, or a day of the policy file on top. On a calendar
+// of its own (not China's schedule) every day is the policy's.
 func daySource(cal *sla.Calendar, info sla.DayInfo, d sla.Date) string {
 	switch {
-	case info.Source == sla.Official:
+	case !cal.Statutory():
+	case info.Scheduled:
 		return "official"
-	case info.Off && slices.ContainsFunc(sla.StatutoryDays(d.Year), func(s sla.Day) bool { return s.Date == d }):
+	case info.Off && info.Source == sla.Statutory && slices.ContainsFunc(sla.StatutoryDays(d.Year), func(s sla.Day) bool { return s.Date == d }):
 		return "statutory"
 	}
 	return "policy"
@@ -211,21 +216,28 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 	if err := o.open(ctx, env); err != nil {
 		return err
 	}
-	defer o.b.Close()
+	defer o.close()
 	rec, now := o.b.rec, time.Now()
+	replacing := o.imports.stored(year)
 	if err := o.policy.AddOfficialYear(year, days); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	if err := rec.Holidays.ImportYear(ctx, store.HolidayYear{Year: year, Data: string(data), Source: file, ImportedAt: now}); err != nil {
 		return err
 	}
+	what := fmt.Sprintf("imported %d: %d days", year, len(days))
+	if replacing {
+		what = fmt.Sprintf("imported %d again: %d days, in place of the file imported before", year, len(days))
+	}
 	lc := ticket.New(ticket.Deps{Clock: time.Now, Policy: o.policy, Tickets: rec.Tickets, Units: rec.Units, Log: o.log})
 	stats := survey.New(survey.Deps{Clock: time.Now, Policy: o.policy, Jobs: rec.Jobs, Log: o.log}).Stats
 	renewals := engine.NewRenewals(time.Now, o.policy, rec.Units, rec.Customers, rec.Jobs, nil)
 	if err := reschedule(ctx, rec, lc, datedJobs(stats, renewals, now), o.policy, o.log, now); err != nil {
-		return err
+		// Stored: serve's replicas take the year within a minute and move
+		// the work themselves.
+		return fmt.Errorf("%s, but the open tickets' work was not moved (every replica of serve moves it when it takes the year): %w", what, err)
 	}
-	fmt.Fprintf(env.stdout, "imported %d: %d days; every replica counts on it within %s, and the open tickets' reminders and auto-closes were moved onto it\n",
-		year, len(days), importPoll)
+	fmt.Fprintf(env.stdout, "%s; every replica counts on it within %s, and the open tickets' reminders and auto-closes were moved onto it\n",
+		what, importPoll)
 	return nil
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"log/slog"
+	"os"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/policy"
@@ -12,10 +15,11 @@ import (
 // opened is what an operator command works with: the configuration, the
 // policy and the migrated database.
 type opened struct {
-	cfg    *Config
-	policy *policy.Policy
-	b      *backends
-	log    *slog.Logger
+	cfg     *Config
+	policy  *policy.Policy
+	b       *backends // nil until connect
+	log     *slog.Logger
+	imports importedYears
 }
 
 // open reads the configuration and the policy, then opens and migrates the
@@ -58,9 +62,29 @@ func (o *opened) connect(ctx context.Context) error {
 		return err
 	}
 	o.b = &backends{rec: store.NewRecords(db)}
-	if _, err := applyImportedYears(ctx, o.b.rec.Holidays, o.policy); err != nil {
-		db.Close()
+	if _, err := o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log); err != nil {
+		o.close()
 		return err
 	}
 	return nil
+}
+
+// connectIfPresent is connect for a command that only reads (hotline sla,
+// hotline calendar show): with the embedded database not created yet there
+// is nothing imported to count on, and it creates nothing.
+func (o *opened) connectIfPresent(ctx context.Context) error {
+	if o.cfg.DatabaseURL == "" {
+		if _, err := os.Stat(store.EmbeddedPath(o.cfg.DataDir)); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	return o.connect(ctx)
+}
+
+// close closes the database, if connect opened it.
+func (o *opened) close() {
+	if o.b != nil {
+		o.b.Close()
+		o.b = nil
+	}
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -20,46 +20,89 @@ import (
 
 // Years of China's holiday schedule imported with hotline calendar import
 // live in the database, so that every replica counts on them: each reads
-// them at start and looks for new ones every importPoll.
+// them at start and looks for new or replaced ones every importPoll.
 
 // importPoll is how often serve looks for years imported meanwhile.
 const importPoll = time.Minute
 
-// applyImportedYears adds the imported years the policy does not have in
-// full yet, and returns them.
-func applyImportedYears(ctx context.Context, h *store.Holidays, p *policy.Policy) ([]int, error) {
+// importedYears counts the policy on the years imported into the
+// database, each once per content: a year imported again with other days
+// replaces the one counted.
+type importedYears struct {
+	mu   sync.Mutex
+	seen map[int]string // year → the stored file last looked at
+}
+
+// apply counts on the imported years not looked at yet, and returns those
+// the calendars now count differently. A stored year that cannot be
+// counted (the policy has the year itself, or it contradicts the policy's
+// days) is logged once and left out: it must not stop serve or the
+// commands that would replace it.
+func (iy *importedYears) apply(ctx context.Context, h *store.Holidays, p *policy.Policy, log *slog.Logger) ([]int, error) {
 	years, err := h.Years(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read imported holiday years: %w", err)
 	}
-	var added []int
+	iy.mu.Lock()
+	defer iy.mu.Unlock()
+	if iy.seen == nil {
+		iy.seen = map[int]string{}
+	}
+	var changed []int
 	for _, y := range years {
-		if slices.Contains(p.OfficialYears(), y.Year) {
+		if data, ok := iy.seen[y.Year]; ok && data == y.Data {
 			continue
 		}
-		_, days, err := sla.ParseHolidayCN(strings.NewReader(y.Data))
-		if err != nil {
-			return added, fmt.Errorf("imported holiday year %d: %w", y.Year, err)
+		iy.seen[y.Year] = y.Data
+		year, days, err := sla.ParseHolidayCN(strings.NewReader(y.Data))
+		if err == nil && year != y.Year {
+			err = fmt.Errorf("the file is for %d", year)
 		}
-		if err := p.AddOfficialYear(y.Year, days); err != nil {
-			return added, fmt.Errorf("imported holiday year %d: %w", y.Year, err)
+		if err == nil {
+			err = p.AddOfficialYear(y.Year, days)
 		}
-		added = append(added, y.Year)
+		switch {
+		case errors.Is(err, policy.ErrYearInPolicy):
+			log.Info("imported holiday year not counted: the policy has the year's official schedule itself",
+				slog.Int("year", y.Year), slog.String("source", y.Source))
+		case err != nil:
+			log.Warn("imported holiday year not counted: import a corrected file",
+				slog.Int("year", y.Year), slog.String("source", y.Source), slog.String("err", err.Error()))
+		default:
+			changed = append(changed, y.Year)
+		}
 	}
-	return added, nil
+	return changed, nil
 }
 
-// officialYearsSetting names the official years the open tickets' work was
-// last scheduled on.
-const officialYearsSetting = "calendar_official_years"
+// stored reports whether a year was imported before (counted or not).
+func (iy *importedYears) stored(year int) bool {
+	iy.mu.Lock()
+	defer iy.mu.Unlock()
+	_, ok := iy.seen[year]
+	return ok
+}
 
-// rescheduleOnNewYears moves the open tickets' work onto the calendars
-// when the official years differ from those it was scheduled on (a year
-// added to the policy file or imported; or none recorded: a first start,
-// or one after an upgrade from before statutory years), and records them.
-func rescheduleOnNewYears(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
-	stored, found, err := rec.Settings.Get(ctx, officialYearsSetting)
-	if err != nil || (found && stored == yearsText(p.OfficialYears())) {
+// forget makes the next apply look at the years again.
+func (iy *importedYears) forget(years []int) {
+	iy.mu.Lock()
+	defer iy.mu.Unlock()
+	for _, y := range years {
+		delete(iy.seen, y)
+	}
+}
+
+// calendarSetting names the fingerprint of the calendars (policy.Policy.
+// Fingerprint) the open tickets' work was last scheduled on.
+const calendarSetting = "calendar_fingerprint"
+
+// rescheduleOnChange moves the open tickets' work onto the calendars when
+// their holiday data differs from what it was scheduled on (a year added
+// to the policy file or imported, a day changed; or nothing recorded: a
+// first start, or one after an upgrade from before statutory years).
+func rescheduleOnChange(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
+	stored, found, err := rec.Settings.Get(ctx, calendarSetting)
+	if err != nil || (found && stored == p.Fingerprint()) {
 		return err
 	}
 	return reschedule(ctx, rec, lc, dated, p, log, now)
@@ -76,8 +119,10 @@ func datedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []
 }
 
 // reschedule moves the open tickets' work and the dated jobs onto the
-// calendars as they are, and records the official years.
+// calendars as they are, and records their fingerprint. It is safe to run
+// on several replicas at once: each job moves to where the calendars say.
 func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
+	fingerprint := p.Fingerprint()
 	tickets, moved, err := lc.Reschedule(ctx, struct {
 		*store.Tickets
 		*store.Jobs
@@ -90,15 +135,7 @@ func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, d
 		return fmt.Errorf("reschedule the monthly check and renewal notices: %w", err)
 	}
 	moved += n
-	log.Info("holiday schedule changed: open tickets' reminders and auto-closes rescheduled",
-		slog.String("official_years", yearsText(p.OfficialYears())), slog.Int("tickets", tickets), slog.Int("jobs_moved", moved))
-	return rec.Settings.Put(ctx, officialYearsSetting, yearsText(p.OfficialYears()), now)
-}
-
-func yearsText(years []int) string {
-	parts := make([]string, len(years))
-	for i, y := range slices.Sorted(slices.Values(years)) {
-		parts[i] = strconv.Itoa(y)
-	}
-	return strings.Join(parts, ",")
+	log.Info("holiday data changed: open tickets' reminders and auto-closes rescheduled",
+		slog.String("calendars", fingerprint), slog.Int("tickets", tickets), slog.Int("jobs_moved", moved))
+	return rec.Settings.Put(ctx, calendarSetting, fingerprint, now)
 }

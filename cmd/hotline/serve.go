@@ -39,10 +39,6 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := b.rec.DB.Migrate(ctx, log); err != nil {
 		return err
 	}
-	if _, err := applyImportedYears(ctx, b.rec.Holidays, settings.Policy); err != nil {
-		return err
-	}
-	settings.Policy.WarnProvisional(time.Now())
 	if err := resolveSurvey(ctx, cfg, b.rec.Settings, log); err != nil {
 		return err
 	}
@@ -53,8 +49,12 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := a.imports.apply(ctx, b.rec.Holidays, settings.Policy, log); err != nil {
+		return err
+	}
+	settings.Policy.WarnProvisional(time.Now())
 	dated := datedJobs(a.surveyStats(), a.desk.Renewals, time.Now())
-	if err := rescheduleOnNewYears(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
+	if err := rescheduleOnChange(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {

@@ -7,11 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/sla"
 )
 
@@ -44,6 +42,11 @@ func runSLA(args []string, stdout io.Writer, lookup func(name string) (*sla.Plan
 	if err != nil {
 		return err
 	}
+	return req.write(stdout)
+}
+
+// write prints the answer to the request.
+func (req slaRequest) write(stdout io.Writer) error {
 	clock, err := sla.NewClock(req.plan, req.severity, req.at)
 	if err != nil {
 		return fmt.Errorf("--severity: %w", err)
@@ -128,6 +131,7 @@ type slaReport struct {
 	ProvisionalYears []int `json:"provisional_years"`
 
 	response, resolution sla.Target
+	yearData             []sla.YearData // of each provisional year
 }
 
 type slaReminder struct {
@@ -169,6 +173,9 @@ func newSLAReport(c sla.Clock) (slaReport, error) {
 	for _, m := range reminders {
 		r.Reminders = append(r.Reminders, slaReminder{Window: m.Goal.String(), Fraction: m.Fraction, At: stamp(m.At)})
 	}
+	for _, y := range years {
+		r.yearData = append(r.yearData, targets.Calendar.Year(y))
+	}
 	return r, nil
 }
 
@@ -202,8 +209,12 @@ func (r slaReport) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-10s  %3.0f%%  %s\n", m.Window, m.Fraction*100, m.At)
 	}
 	fmt.Fprintf(&b, "commitment  %s\n", r.Commitment)
-	for _, y := range r.ProvisionalYears {
-		fmt.Fprintf(&b, "provisional %d has no official holiday schedule yet: its statutory holidays are off, make-up working days unknown\n", y)
+	for i, y := range r.ProvisionalYears {
+		if r.yearData[i] == sla.Statutory {
+			fmt.Fprintf(&b, "provisional %d has no official holiday schedule yet: its statutory holidays are off, make-up working days unknown\n", y)
+		} else {
+			fmt.Fprintf(&b, "provisional %d has no holiday data: counted by the weekly pattern alone, public holidays as working days\n", y)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -218,17 +229,20 @@ func slaDue(due *string, t sla.Target) string {
 }
 
 // runSLACommand wires hotline sla to the policy file (plans defined there
-// and the built-in ones) and the wall clock.
-func runSLACommand(_ context.Context, env *cliEnv, args []string) error {
-	cfg, err := LoadConfig(env.getenv)
+// and the built-in ones), the years imported into the database (when there
+// is one) and the wall clock.
+func runSLACommand(ctx context.Context, env *cliEnv, args []string) error {
+	var o opened
+	if err := o.load(env); err != nil {
+		return err
+	}
+	req, err := parseSLAFlags(args, env.stdout, o.policy.Plan, time.Now())
 	if err != nil {
 		return err
 	}
-	// The answer says which years are provisional; the log's warning of
-	// them would say it twice.
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
-	if err != nil {
+	if err := o.connectIfPresent(ctx); err != nil {
 		return err
 	}
-	return runSLA(args, env.stdout, settings.Policy.Plan, time.Now())
+	defer o.close()
+	return req.write(env.stdout)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/sla"
 )
 
 func (f *fixture) press(tgUser int64, data string) {
@@ -177,5 +178,48 @@ func TestWaitingForCustomerPausesClock(t *testing.T) {
 	var n int
 	if err := f.rec.DB.GetContext(context.Background(), &n, `SELECT count(*) FROM jobs WHERE kind = 'breach' AND payload = 'resolution' AND done_at IS NULL AND due_at = $1`, want.UTC()); err != nil || n != 1 {
 		t.Fatalf("breach job at the moved deadline: %d, %v", n, err)
+	}
+}
+
+// A year's official schedule arriving while a ticket waits for its
+// customer moves nothing the customer was promised beyond the pause: the
+// resume adds the paused business time to the promise, and does not count
+// again from the report on the new calendar.
+func TestResumeKeepsThePromiseAcrossANewYear(t *testing.T) {
+	f := newFixture(t)
+	f.addStaff("001", "engineer", "", "")
+	f.now = time.Date(2026, 12, 31, 10, 0, 0, 0, shanghai) // Thursday; 2027 has no notice yet
+	f.report("报表导不出来", "市中心医院")
+	// Severity 3 on 5x9: 24 business hours to respond, Thursday 7 h and
+	// Monday 9 h (元旦 off by statute), Tuesday 8 h; 3 working days to
+	// resolve after Thursday.
+	promised := f.ticket(1)
+	if want := time.Date(2027, 1, 5, 17, 0, 0, 0, shanghai); !promised.ResponseDue.Equal(want) {
+		t.Fatalf("response promised %v, want %v", promised.ResponseDue.In(shanghai), want)
+	}
+	if want := time.Date(2027, 1, 6, 18, 0, 0, 0, shanghai); !promised.ResolutionDue.Equal(want) {
+		t.Fatalf("resolution promised %v, want %v", promised.ResolutionDue.In(shanghai), want)
+	}
+	eng := telegramOf("001")
+	f.press(eng, "ack:1")
+	f.now = time.Date(2026, 12, 31, 11, 0, 0, 0, shanghai)
+	f.press(eng, "wait:1")
+	f.staffText(eng, "请提供报错截图")
+	// The notice makes Monday 4 January a day off too.
+	days := append(sla.StatutoryDays(2027), sla.Day{Date: sla.Date{Year: 2027, Month: time.January, Day: 4}, Name: "元旦", Off: true})
+	if err := f.deps.Policy.AddOfficialYear(2027, days); err != nil {
+		t.Fatal(err)
+	}
+	f.now = time.Date(2026, 12, 31, 12, 0, 0, 0, shanghai)
+	f.say("截图已经发了")
+	tk := f.ticket(1)
+	// One business hour paused: each promise moves by one business hour
+	// on the new calendar. Counting again from the report would have moved
+	// the response to Wednesday 18:00 and the resolution to Friday 09:00.
+	if want := time.Date(2027, 1, 5, 18, 0, 0, 0, shanghai); tk.Status != bot.StatusAcknowledged || !tk.ResponseDue.Equal(want) {
+		t.Errorf("after the answer: %s, response due %v, want %v", tk.Status, tk.ResponseDue.In(shanghai), want)
+	}
+	if want := time.Date(2027, 1, 7, 9, 0, 0, 0, shanghai); !tk.ResolutionDue.Equal(want) {
+		t.Errorf("resolution due %v, want %v", tk.ResolutionDue.In(shanghai), want)
 	}
 }
