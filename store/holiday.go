@@ -31,3 +31,16 @@ func (h *Holidays) Years(ctx context.Context) ([]HolidayYear, error) {
 	err := h.db.SelectContext(ctx, &out, `SELECT year, data, source, imported_at FROM holiday_years ORDER BY year`)
 	return out, mapError(err)
 }
+
+// Kept reports whether the database has the table of imported years: it
+// has unless it was last migrated by a version before imports. A command
+// that only reads asks this instead of migrating.
+func (h *Holidays) Kept(ctx context.Context) (bool, error) {
+	query := `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'holiday_years'`
+	if h.db.Dialect == SQLite {
+		query = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'holiday_years'`
+	}
+	var n int
+	err := h.db.GetContext(ctx, &n, query)
+	return n > 0, mapError(err)
+}

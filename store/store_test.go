@@ -233,3 +233,32 @@ func TestSettingIsDecidedOnce(t *testing.T) {
 		}
 	})
 }
+
+// Kept says whether the imported years' table is there: not before the
+// migrations, yes after, in both dialects.
+func TestHolidaysKept(t *testing.T) {
+	ctx := context.Background()
+	open := map[string]func() (*store.DB, error){
+		"postgres": func() (*store.DB, error) { return store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t)) },
+		"sqlite":   func() (*store.DB, error) { return store.OpenEmbedded(ctx, t.TempDir()) },
+	}
+	for name, open := range open {
+		t.Run(name, func(t *testing.T) {
+			db, err := open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			h := store.NewRecords(db).Holidays
+			if kept, err := h.Kept(ctx); err != nil || kept {
+				t.Fatalf("before the migrations: %v, %v", kept, err)
+			}
+			if err := db.Migrate(ctx, discard()); err != nil {
+				t.Fatal(err)
+			}
+			if kept, err := h.Kept(ctx); err != nil || !kept {
+				t.Fatalf("after the migrations: %v, %v", kept, err)
+			}
+		})
+	}
+}

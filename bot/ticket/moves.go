@@ -95,7 +95,7 @@ func (l *Lifecycle) Resume(ctx context.Context, t *bot.Ticket, now time.Time) (*
 	}
 	moved := *t
 	moved.Status, moved.ResponseDue, moved.ResolutionDue = tr.To, dl.Response, tr.ResolutionDue
-	jobs, err := DeadlineJobs(&moved, clock, now)
+	jobs, err := deadlineJobsFor(&moved, clock, dl, now)
 	if err != nil {
 		return t, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -175,6 +176,25 @@ holidays:
 	}
 }
 
+// A year imported before and since written into the policy file: the
+// policy's counts, and the commands say nothing of the stored copy.
+func TestImportedYearThePolicyGained(t *testing.T) {
+	ctx := context.Background()
+	file := writeFile(t, "2027.json", holidays2027)
+	env := map[string]string{"HOTLINE_DATA_DIR": t.TempDir()} // the default log level
+	if code, _, errOut := runWith(ctx, env, "calendar", "import", file); code != 0 {
+		t.Fatalf("import: %d %q", code, errOut)
+	}
+	env["HOTLINE_CONFIG"] = writeFile(t, "policy.yaml", "holidays:\n  files: ["+file+"]\n")
+	if code, _, errOut := runWith(ctx, env, "sla", "--plan", "5x9", "--severity", "2", "--at", "2027-10-04T08:00:00+08:00"); code != 0 || errOut != "" {
+		t.Errorf("sla: %d, stderr %q", code, errOut)
+	}
+	code, _, errOut := runWith(ctx, env, "calendar", "import", file)
+	if want := "2027: the policy already has this year's official schedule"; code == 0 || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("import again: %d %q, want one line with %q", code, errOut, want)
+	}
+}
+
 func writeFile(t *testing.T, name, data string) string {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), name)
@@ -275,7 +295,25 @@ func TestRescheduleOnNewYear(t *testing.T) {
 	if got := pendingDue(t, rec, orphan.ID); len(got) == 0 || !equalDue(got, orphanBefore) {
 		t.Fatalf("the orphaned ticket's work: %v → %v", orphanBefore, got)
 	}
+	// A corrected 2027 (Monday 4 January worked after all) keeps the list
+	// of official years but not the days: a start moves the work back.
+	years := yearsOf(p)
+	corrected := slices.DeleteFunc(slices.Clone(days), func(d sla.Day) bool { return d.Date == sla.Date{Year: 2027, Month: time.January, Day: 4} })
+	if err := p.AddOfficialYear(2027, corrected); err != nil {
+		t.Fatal(err)
+	}
+	if yearsOf(p) != years {
+		t.Fatalf("official years %s, then %s", years, yearsOf(p))
+	}
+	if err := rescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := pendingDue(t, rec, o.Ticket.ID)[key]; !got.Equal(before[key]) {
+		t.Fatalf("reminder after the corrected year %v, want %v again", got, before[key])
+	}
 }
+
+func yearsOf(p *policy.Policy) string { return fmt.Sprint(p.OfficialYears()) }
 
 func pendingDue(t *testing.T, rec *store.Records, ticket int64) map[string]time.Time {
 	t.Helper()
@@ -351,11 +389,28 @@ func TestServeTakesImportedYears(t *testing.T) {
 		t.Fatal("the corrected 2027 was not taken")
 	}
 
+	// A reschedule that fails is tried again at the next poll.
+	importYear(holidays2027)
+	if _, err := h.rec.DB.ExecContext(ctx, `ALTER TABLE settings RENAME TO settings_away`); err != nil {
+		t.Fatal(err)
+	}
+	h.app.takeImportedYears(ctx, log)
+	if _, err := h.rec.DB.ExecContext(ctx, `ALTER TABLE settings_away RENAME TO settings`); err != nil {
+		t.Fatal(err)
+	}
+	if cal.IsWorkingDay(oct7) || !strings.Contains(logs.String(), "reschedule onto imported holiday years") {
+		t.Fatalf("the first 2027 again: 10-07 working %v\n%s", cal.IsWorkingDay(oct7), logs.String())
+	}
+	h.app.takeImportedYears(ctx, log)
+	if stored, _, err := h.rec.Settings.Get(ctx, calendarSetting); err != nil || stored != h.app.policy.Fingerprint() {
+		t.Fatalf("after the retry, recorded calendars %q, %v; want %q", stored, err, h.app.policy.Fingerprint())
+	}
+
 	logs.Reset()
 	importYear(`{"year":2027,"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}`)
 	h.app.takeImportedYears(ctx, log)
 	h.app.takeImportedYears(ctx, log)
-	if !cal.IsWorkingDay(oct7) || cal.Year(2027) != sla.Official {
+	if cal.IsWorkingDay(oct7) || cal.Year(2027) != sla.Official {
 		t.Fatal("a broken stored year changed the calendar")
 	}
 	if n := strings.Count(logs.String(), "imported holiday year not counted"); n != 1 {

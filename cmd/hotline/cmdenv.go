@@ -62,6 +62,7 @@ func (o *opened) connect(ctx context.Context) error {
 		return err
 	}
 	o.b = &backends{rec: store.NewRecords(db)}
+	o.imports.ownYearLevel = slog.LevelDebug
 	if _, err := o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log); err != nil {
 		o.close()
 		return err
@@ -70,15 +71,29 @@ func (o *opened) connect(ctx context.Context) error {
 }
 
 // connectIfPresent is connect for a command that only reads (hotline sla,
-// hotline calendar show): with the embedded database not created yet there
-// is nothing imported to count on, and it creates nothing.
+// hotline calendar show): it neither creates the embedded database nor
+// migrates one, and counts on the imported years when there are any.
 func (o *opened) connectIfPresent(ctx context.Context) error {
 	if o.cfg.DatabaseURL == "" {
 		if _, err := os.Stat(store.EmbeddedPath(o.cfg.DataDir)); errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 	}
-	return o.connect(ctx)
+	db, err := openDB(ctx, o.cfg)
+	if err != nil {
+		return err
+	}
+	o.b = &backends{rec: store.NewRecords(db)}
+	o.imports.ownYearLevel = slog.LevelDebug
+	kept, err := o.b.rec.Holidays.Kept(ctx)
+	if err == nil && kept {
+		_, err = o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log)
+	}
+	if err != nil {
+		o.close()
+		return err
+	}
+	return nil
 }
 
 // close closes the database, if connect opened it.

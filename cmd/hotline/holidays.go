@@ -29,6 +29,11 @@ const importPoll = time.Minute
 // database, each once per content: a year imported again with other days
 // replaces the one counted.
 type importedYears struct {
+	// ownYearLevel is the level of the note that the policy has an
+	// imported year itself (Info, the zero value, for serve; commands
+	// lower it so as not to repeat it on every run).
+	ownYearLevel slog.Level
+
 	mu   sync.Mutex
 	seen map[int]string // year → the stored file last looked at
 }
@@ -63,7 +68,7 @@ func (iy *importedYears) apply(ctx context.Context, h *store.Holidays, p *policy
 		}
 		switch {
 		case errors.Is(err, policy.ErrYearInPolicy):
-			log.Info("imported holiday year not counted: the policy has the year's official schedule itself",
+			log.Log(ctx, iy.ownYearLevel, "imported holiday year not counted: the policy has the year's official schedule itself",
 				slog.Int("year", y.Year), slog.String("source", y.Source))
 		case err != nil:
 			log.Warn("imported holiday year not counted: import a corrected file",

@@ -2,6 +2,8 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +223,31 @@ func TestResumeKeepsThePromiseAcrossANewYear(t *testing.T) {
 	}
 	if want := time.Date(2027, 1, 7, 9, 0, 0, 0, shanghai); !tk.ResolutionDue.Equal(want) {
 		t.Errorf("resolution due %v, want %v", tk.ResolutionDue.In(shanghai), want)
+	}
+	// The escalations wait at the promises, and reminders are made for
+	// them: the scheduler skips a job whose key names another deadline
+	// (those of before the pause).
+	var pending []struct {
+		Kind string    `db:"kind"`
+		Key  string    `db:"job_key"`
+		Due  time.Time `db:"due_at"`
+	}
+	if err := f.rec.DB.SelectContext(context.Background(), &pending, `SELECT kind, job_key, due_at FROM jobs WHERE ticket_id = 1 AND done_at IS NULL AND kind IN ('remind', 'breach')`); err != nil {
+		t.Fatal(err)
+	}
+	live := map[string]int{}
+	for _, j := range pending {
+		goal := strings.Split(j.Key, ":")[2]
+		if !strings.HasSuffix(j.Key, fmt.Sprintf(":%d", tk.Due(goal).Unix())) {
+			continue // made for a deadline that no longer stands
+		}
+		if j.Kind == bot.JobBreach && !j.Due.Equal(tk.Due(goal)) {
+			t.Errorf("escalation %s due %v, want at the promise %v", j.Key, j.Due.In(shanghai), tk.Due(goal).In(shanghai))
+		}
+		live[j.Kind+" "+goal]++
+	}
+	// The response was met (接单): only the resolution's work is left.
+	if want := map[string]int{"breach resolution": 1, "remind resolution": 2}; !maps.Equal(live, want) {
+		t.Errorf("jobs for the promised deadlines %v, want %v: %+v", live, want, pending)
 	}
 }
