@@ -240,3 +240,26 @@ func TestPolicyWarnsOfCappedResponse(t *testing.T) {
 		t.Fatalf("%d warnings:\n%s", warned, logs.String())
 	}
 }
+
+// The fingerprint of the calendars is the same for the same data in any
+// process (serve's replicas compare it through the database), and changes
+// with the data.
+func TestPolicyFingerprint(t *testing.T) {
+	a, b := parse(t, nil, ""), parse(t, nil, "")
+	if a.Fingerprint() != b.Fingerprint() || !strings.HasPrefix(a.Fingerprint(), "2025,2026 ") {
+		t.Fatalf("fingerprints %q and %q", a.Fingerprint(), b.Fingerprint())
+	}
+	year := sla.StatutoryDays(2027)
+	if err := a.AddOfficialYear(2027, year); err != nil {
+		t.Fatal(err)
+	}
+	if a.Fingerprint() == b.Fingerprint() || !strings.HasPrefix(a.Fingerprint(), "2025,2026,2027 ") {
+		t.Fatalf("after a year: %q (before %q)", a.Fingerprint(), b.Fingerprint())
+	}
+	if err := b.AddOfficialYear(2027, year); err != nil {
+		t.Fatal(err)
+	}
+	if a.Fingerprint() != b.Fingerprint() {
+		t.Fatalf("the same year added: %q and %q", a.Fingerprint(), b.Fingerprint())
+	}
+}
