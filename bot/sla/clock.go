@@ -101,11 +101,11 @@ func (c Clock) paused(cal *Calendar, now time.Time) time.Duration {
 
 // Deadlines returns the due instants at now: computed from the report, then
 // moved by the business time spent paused; the response is never due after
-// the resolution (see Plan.ResponseMayExceedResolution). A business-time deadline is where
-// the business time since the report, less the pauses, reaches the target; a
-// working-day or wall-clock deadline is moved from its unpaused instant by
-// the paused business time (AddBusiness(deadline, paused)). While a pause
-// runs, the deadlines keep moving with now.
+// the resolution (see Plan.ResponseMayExceedResolution). A business-time
+// deadline is where the business time since the report, less the pauses,
+// reaches the target; a working-day or wall-clock deadline is moved from
+// its unpaused instant by the paused business time (AddBusiness(deadline,
+// paused)). While a pause runs, the deadlines keep moving with now.
 func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
 	t, err := c.targets()
 	if err != nil {

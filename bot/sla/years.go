@@ -31,8 +31,8 @@ type yearTable struct {
 
 // dayTable is the holiday data of a calendar, one yearTable per year from
 // first on. A slice indexed by year keeps maps off the hot path. given,
-// names and scheduled keep the days as given, to rebuild the table with a
-// year added and to name a day for people (scheduled: some entry for the
+// names and scheduled keep the days as given, for the calendar's
+// fingerprint and to name a day for people (scheduled: some entry for the
 // date is part of a year's schedule, not a Day.Extra).
 type dayTable struct {
 	first     int

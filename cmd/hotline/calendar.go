@@ -35,8 +35,8 @@ the year's schedule is not loaded; policy: a day of the policy file).
 
 import stores a year of the schedule (a holiday-cn JSON file, as published
 each November or December) in the database: every replica counts on it
-within a minute, and the reminders and auto-closes of open tickets move
-onto it. The times already promised to customers stay as promised. The
+within a minute, and the reminders, escalations and auto-closes of open
+tickets move onto it. The times already promised to customers stay as promised. The
 file must hold the whole year (every statutory holiday off). Importing a
 year again replaces the file imported before; a year shipped with Hotline
 or written in the policy file is changed in the policy file instead.`
@@ -237,7 +237,7 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 		// the work themselves.
 		return fmt.Errorf("%s, but the open tickets' work was not moved (every replica of serve moves it when it takes the year): %w", what, err)
 	}
-	fmt.Fprintf(env.stdout, "%s; every replica counts on it within %s, and the open tickets' reminders and auto-closes were moved onto it\n",
+	fmt.Fprintf(env.stdout, "%s; every replica counts on it within %s, and the open tickets' reminders, escalations and auto-closes were moved onto it\n",
 		what, importPoll)
 	return nil
 }

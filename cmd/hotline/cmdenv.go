@@ -53,21 +53,7 @@ func (o *opened) load(env *cliEnv) error {
 // connect opens and migrates the database, and counts on the holiday years
 // imported into it.
 func (o *opened) connect(ctx context.Context) error {
-	db, err := openDB(ctx, o.cfg)
-	if err != nil {
-		return err
-	}
-	if err := db.Migrate(ctx, o.log); err != nil {
-		db.Close()
-		return err
-	}
-	o.b = &backends{rec: store.NewRecords(db)}
-	o.imports.ownYearLevel = slog.LevelDebug
-	if _, err := o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log); err != nil {
-		o.close()
-		return err
-	}
-	return nil
+	return o.attach(ctx, true)
 }
 
 // connectIfPresent is connect for a command that only reads (hotline sla,
@@ -79,21 +65,31 @@ func (o *opened) connectIfPresent(ctx context.Context) error {
 			return nil
 		}
 	}
+	return o.attach(ctx, false)
+}
+
+// attach opens the database, migrates it or (reading only) finds out
+// whether it keeps imported years, and counts on them.
+func (o *opened) attach(ctx context.Context, migrate bool) error {
 	db, err := openDB(ctx, o.cfg)
 	if err != nil {
 		return err
 	}
 	o.b = &backends{rec: store.NewRecords(db)}
-	o.imports.ownYearLevel = slog.LevelDebug
-	kept, err := o.b.rec.Holidays.Kept(ctx)
+	o.imports.ownYearLevel = slog.LevelDebug // serve says it; a command need not repeat it
+	kept := true
+	if migrate {
+		err = db.Migrate(ctx, o.log)
+	} else {
+		kept, err = o.b.rec.Holidays.Kept(ctx)
+	}
 	if err == nil && kept {
 		_, err = o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log)
 	}
 	if err != nil {
 		o.close()
-		return err
 	}
-	return nil
+	return err
 }
 
 // close closes the database, if connect opened it.
