@@ -21,6 +21,11 @@ type Customer struct {
 	UpdatedAt  time.Time  `db:"updated_at"`
 }
 
+// Messageable reports whether the customer can be sent messages: one of
+// the official account's. A caller staff know only by their phone number
+// (Channel ChannelPhone, OpenID the number) is called back instead.
+func (c *Customer) Messageable() bool { return c.Channel == ChannelWeChat }
+
 // CustomerStore keeps customers.
 type CustomerStore interface {
 	// Customer loads one; ErrNotFound when the channel id is new.
@@ -31,6 +36,9 @@ type CustomerStore interface {
 	SaveCustomer(ctx context.Context, c *Customer) error
 	// CustomersOfUnit lists subscribed customers whose unit is name.
 	CustomersOfUnit(ctx context.Context, name string) ([]Customer, error)
+	// CustomersByPhone lists the customers of channel who gave phone,
+	// compared as digits, the most recently seen first.
+	CustomersByPhone(ctx context.Context, channel, phone string) ([]Customer, error)
 	// SetSubscribed records a follow or an unfollow.
 	SetSubscribed(ctx context.Context, channel, openID string, subscribed bool, at time.Time) error
 }

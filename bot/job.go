@@ -57,7 +57,8 @@ type Finished struct {
 // id on the channel, to notify them without a query per job.
 type JobTicket struct {
 	Ticket
-	OpenID string `db:"open_id"`
+	OpenID          string `db:"open_id"`
+	CustomerChannel string `db:"customer_channel"`
 }
 
 // Job outcomes.

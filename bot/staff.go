@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// Staff is a member of the vendor's staff: engineer, lead, manager or
-// quality, with the units they serve and the hours they are on duty.
+// Staff is a member of the vendor's staff: engineer, lead, manager,
+// quality or dispatcher, with the units they serve and the hours they are
+// on duty.
 type Staff struct {
 	ID             int64      `db:"id"`
 	Number         string     `db:"number"` // 工号
@@ -31,7 +32,13 @@ const (
 	RoleLead     = "lead"
 	RoleManager  = "manager"
 	RoleQuality  = "quality"
+	// RoleDispatcher (座席) takes the hotline's calls and e-mails and opens
+	// tickets for those customers.
+	RoleDispatcher = "dispatcher"
 )
+
+// RoleNames lists the roles as the policy file and the CLI write them.
+const RoleNames = "engineer, lead, manager, quality, dispatcher"
 
 // Roles lists the staff member's roles.
 func (s *Staff) Roles() []string { return splitNonEmpty(s.RolesText, ",") }
@@ -44,6 +51,13 @@ func (s *Staff) HasRole(role string) bool { return slices.Contains(s.Roles(), ro
 
 // IsLead reports whether the staff member may act on any ticket.
 func (s *Staff) IsLead() bool { return s.HasRole(RoleLead) || s.HasRole(RoleManager) }
+
+// MayOpenTickets reports whether the staff member may open tickets for
+// customers (a phone call, an e-mail) and choose their engineer:
+// dispatchers and leads.
+func (s *Staff) MayOpenTickets() bool {
+	return s.HasRole(RoleDispatcher) || s.IsLead()
+}
 
 // Reachable staff are active and have linked their chat.
 func (s *Staff) Reachable() bool { return s.Active && s.TelegramUserID != nil }

@@ -37,6 +37,39 @@ func (s Status) Label() string {
 	return string(s)
 }
 
+// Intake channels: how a request reached the desk. A customer's own
+// messages come through WeChat; staff open tickets for the others.
+const (
+	ChannelWeChat = "wechat"
+	ChannelPhone  = "phone"
+	ChannelEmail  = "email"
+	ChannelVisit  = "visit" // 现场: the customer came in, or asked an engineer on site
+	ChannelOther  = "other"
+)
+
+// IntakeChannels are the channels in the order forms offer them.
+var IntakeChannels = []string{ChannelWeChat, ChannelPhone, ChannelEmail, ChannelVisit, ChannelOther}
+
+// StaffChannels are the channels staff open tickets for.
+var StaffChannels = []string{ChannelPhone, ChannelEmail, ChannelVisit, ChannelOther}
+
+// ChannelLabel is a channel as staff and forms read it: 电话, 邮件, ...
+func ChannelLabel(ch string) string {
+	switch ch {
+	case ChannelWeChat:
+		return "微信"
+	case ChannelPhone:
+		return "电话"
+	case ChannelEmail:
+		return "邮件"
+	case ChannelVisit:
+		return "现场"
+	case ChannelOther:
+		return "其他"
+	}
+	return ch
+}
+
 // Ticket is one service ticket (系统服务单): every field of the form in
 // SERVICE-PRACTICE.md, plus what the SLA clock and assignment need.
 type Ticket struct {
@@ -56,18 +89,22 @@ type Ticket struct {
 	ReportedAt    time.Time  `db:"reported_at"`
 	ResponseDue   time.Time  `db:"response_due"`
 	ResolutionDue *time.Time `db:"resolution_due"` // nil: no resolution target
-	Paused        string     `db:"paused"`         // business time paused so far, see sla.Clock.Paused
-	PausedSince   *time.Time `db:"paused_since"`
-	RespondedAt   *time.Time `db:"responded_at"`
-	ResolvedAt    *time.Time `db:"resolved_at"`
-	ClosedAt      *time.Time `db:"closed_at"`
-	AssigneeID    *int64     `db:"assignee_id"`
-	StaffName     string     `db:"staff_name"`
-	StaffNumber   string     `db:"staff_number"`
-	Handling      string     `db:"handling"` // phone, remote, onsite
-	Resolution    string     `db:"resolution"`
-	CreatedAt     time.Time  `db:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at"`
+	// ResponseRule and ResolutionRule name the commitment that set each
+	// deadline (sla.Rule: severity, channel, out_of_hours); "" for none.
+	ResponseRule   string     `db:"response_rule"`
+	ResolutionRule string     `db:"resolution_rule"`
+	Paused         string     `db:"paused"` // business time paused so far, see sla.Clock.Paused
+	PausedSince    *time.Time `db:"paused_since"`
+	RespondedAt    *time.Time `db:"responded_at"`
+	ResolvedAt     *time.Time `db:"resolved_at"`
+	ClosedAt       *time.Time `db:"closed_at"`
+	AssigneeID     *int64     `db:"assignee_id"`
+	StaffName      string     `db:"staff_name"`
+	StaffNumber    string     `db:"staff_number"`
+	Handling       string     `db:"handling"` // phone, remote, onsite
+	Resolution     string     `db:"resolution"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
 }
 
 // IsOpen reports whether the ticket still needs work or confirmation.

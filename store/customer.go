@@ -87,3 +87,13 @@ func (cs *Customers) CustomersOfUnit(ctx context.Context, name string) ([]bot.Cu
 	}
 	return out, nil
 }
+
+// CustomersByPhone implements bot.CustomerStore. Phones are kept in one
+// form (conversation.NormalisePhone), so they compare as they are.
+func (cs *Customers) CustomersByPhone(ctx context.Context, channel, phone string) ([]bot.Customer, error) {
+	var out []bot.Customer
+	err := cs.db.SelectContext(ctx, &out, `SELECT `+customerColumns+` FROM customers
+		WHERE channel = $1 AND phone = $2 AND phone <> ''
+		ORDER BY COALESCE(last_seen_at, created_at) DESC, id DESC LIMIT 10`, channel, phone)
+	return out, mapError(err)
+}

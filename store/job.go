@@ -77,7 +77,8 @@ func (js *Jobs) JobTickets(ctx context.Context, ids []int64) ([]bot.JobTicket, e
 	var args []any
 	var ts []bot.JobTicket
 	err := js.db.SelectContext(ctx, &ts, `SELECT `+ticketColumns+`,
-			(SELECT open_id FROM customers WHERE customers.id = tickets.customer_id) AS open_id
+			(SELECT open_id FROM customers WHERE customers.id = tickets.customer_id) AS open_id,
+			(SELECT channel FROM customers WHERE customers.id = tickets.customer_id) AS customer_channel
 		FROM tickets WHERE id IN (`+inList(&args, ids)+`)`, args...)
 	return ts, mapError(err)
 }

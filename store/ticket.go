@@ -18,7 +18,8 @@ type Tickets struct{ db *DB }
 var _ bot.TicketStore = (*Tickets)(nil)
 
 const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_name, phone, room, description,
-	severity, status, plan, paid_service, reported_at, response_due, resolution_due, paused, paused_since,
+	severity, status, plan, paid_service, reported_at, response_due, resolution_due, response_rule, resolution_rule,
+	paused, paused_since,
 	responded_at, resolved_at, closed_at, assignee_id, staff_name, staff_number, handling, resolution,
 	created_at, updated_at`
 
@@ -163,10 +164,10 @@ func insertTicketSQL(args *[]any, t *bot.Ticket, customer string) string {
 	now := utc(t.CreatedAt)
 	return `INSERT INTO tickets (` + cols + `customer_id, opened_by, channel, unit_name, contact_name,
 		phone, room, description, severity, status, plan, paid_service, reported_at, response_due, resolution_due,
-		assignee_id, staff_name, staff_number, created_at, updated_at)
+		response_rule, resolution_rule, assignee_id, staff_name, staff_number, created_at, updated_at)
 		VALUES (` + id + customer + ", " + argList(args, t.OpenedBy, t.Channel, t.UnitName, t.ContactName, t.Phone,
 		t.Room, t.Description, t.Severity, t.Status, t.Plan, t.PaidService, utc(t.ReportedAt), utc(t.ResponseDue),
-		utcPtr(t.ResolutionDue), t.AssigneeID, t.StaffName, t.StaffNumber, now, now) + `)
+		utcPtr(t.ResolutionDue), t.ResponseRule, t.ResolutionRule, t.AssigneeID, t.StaffName, t.StaffNumber, now, now) + `)
 		RETURNING id, customer_id`
 }
 

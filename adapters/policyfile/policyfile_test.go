@@ -96,6 +96,14 @@ func TestPolicyExampleFile(t *testing.T) {
 	if p.Calendars["weekdays-long"] == nil {
 		t.Error("custom calendar missing")
 	}
+	// gold answers calls within 2 business hours, and urgent requests at
+	// night within 4 wall-clock hours.
+	if phone, ok := gold.Channel("phone"); !ok || phone.Response.String() != "2h" {
+		t.Errorf("gold's phone targets = %+v, %v", phone, ok)
+	}
+	if o, ok := gold.OutOfHoursFor(2, time.Date(2026, 3, 9, 21, 0, 0, 0, shanghai)); !ok || o.Response.String() != "wall 4h" {
+		t.Errorf("gold's out-of-hours rule = %+v, %v", o, ok)
+	}
 }
 
 func TestPolicyErrors(t *testing.T) {
@@ -114,6 +122,12 @@ func TestPolicyErrors(t *testing.T) {
 		{"bad zone", "timezone: Mars/Base", "timezone: unknown zone"},
 		{"missing off", "holidays:\n  days:\n    - {date: 2027-01-01}", "holidays.days[0].off: required"},
 		{"wrong type", "units: 5", "wrong type"},
+		{"unknown channel", "plans:\n  - name: p\n    calendar: 5x9\n    channels:\n      fax: {response: 2h}", `plans[0].channels.fax: "fax" is not a channel`},
+		{"bad channel target", "plans:\n  - name: p\n    calendar: 5x9\n    channels:\n      phone: {response: 2x}", "plans[0].channels.phone.response"},
+		{"empty channel", "plans:\n  - name: p\n    calendar: 5x9\n    channels:\n      phone: {}", "plans[0].channels.phone: give a response or a resolution target"},
+		{"out of hours without severities", "plans:\n  - name: p\n    calendar: 5x9\n    out_of_hours: {response: wall 4h}", "plans[0].out_of_hours.severities"},
+		{"out of hours severity 7", "plans:\n  - name: p\n    calendar: 5x9\n    out_of_hours: {severities: [7], response: wall 4h}", "plans[0].out_of_hours.severities[0]"},
+		{"out of hours bad target", "plans:\n  - name: p\n    calendar: 5x9\n    out_of_hours: {severities: [1], response: soon}", "plans[0].out_of_hours.response"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -27,6 +27,9 @@ func (n *Notifier) Reply(ctx context.Context, t *bot.Ticket, r bot.Reply) {
 		n.log.Error("notify customer: load customer", "ticket", t.ID, "err", err.Error())
 		return
 	}
+	if !c.Messageable() {
+		return // a caller known by phone: the engineer calls back (the ping says so)
+	}
 	if err := n.customer.Notify(ctx, c.OpenID, r.Notice()); err != nil {
 		n.warn("notify customer", t.ID, err)
 	}
@@ -45,6 +48,9 @@ func (n *Notifier) CustomerOnce(ctx context.Context, t *bot.JobTicket, text, sta
 	}
 	if t.OpenID == "" {
 		return fmt.Errorf("customer of ticket %d: %w", t.ID, bot.ErrNotFound)
+	}
+	if t.CustomerChannel != bot.ChannelWeChat {
+		return nil // a caller known by phone: nothing to send
 	}
 	tpl := TicketTemplate(&t.Ticket, status, n.now(), n.policy.Location)
 	tpl.ClientMsgID = key
@@ -77,6 +83,9 @@ func (n *Notifier) Image(ctx context.Context, sender bot.CustomerImageSender, t 
 	c, err := n.customers.CustomerByID(ctx, t.CustomerID)
 	if err != nil {
 		n.log.Error("send image: load customer", "ticket", t.ID, "err", err.Error())
+		return
+	}
+	if !c.Messageable() {
 		return
 	}
 	err = sender.SendImage(ctx, c.OpenID, data, fmt.Sprintf("ticket-%d.jpg", t.ID))

@@ -64,6 +64,26 @@ type PlanFile struct {
 	Reminders   []float64           `yaml:"reminders"`
 	Escalation  []string            `yaml:"escalation"`
 	QuietExempt []int               `yaml:"quiet_exempt"`
+	// Channels are targets per intake channel (wechat, phone, email,
+	// visit, other) on top of the severity's: the strictest wins.
+	Channels map[string]ChannelFile `yaml:"channels"`
+	// OutOfHours is the commitment to urgent requests made outside
+	// service hours.
+	OutOfHours *OutOfHoursFile `yaml:"out_of_hours"`
+}
+
+// ChannelFile is a plan's targets for one intake channel.
+type ChannelFile struct {
+	Response   string `yaml:"response"`
+	Resolution string `yaml:"resolution"`
+}
+
+// OutOfHoursFile is a plan's commitment to urgent requests made outside
+// service hours.
+type OutOfHoursFile struct {
+	Severities []int  `yaml:"severities"`
+	Response   string `yaml:"response"`
+	Resolution string `yaml:"resolution"`
 }
 
 // TargetsFile is a plan's targets for one severity.

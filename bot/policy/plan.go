@@ -69,13 +69,19 @@ func (b *builder) plan(pl PlanFile) error {
 			return at(fmt.Sprintf("targets.%d", sev), err)
 		}
 	}
+	if spec.Channels, err = channels(pl.Channels); err != nil {
+		return err
+	}
+	if spec.OutOfHours, err = outOfHours(pl.OutOfHours); err != nil {
+		return at("out_of_hours", err)
+	}
 	plan, err := sla.NewPlan(spec)
 	if err != nil {
 		return err
 	}
 	for j, role := range pl.Escalation {
 		if !knownRoles[role] {
-			return fmt.Errorf("escalation[%d]: %q is not a role (engineer, lead, manager, quality)", j, role)
+			return fmt.Errorf("escalation[%d]: %q is not a role (%s)", j, role, bot.RoleNames)
 		}
 	}
 	b.p.Plans[pl.Name] = plan
@@ -102,6 +108,60 @@ func (b *builder) targets(t TargetsFile) (sla.SeverityTargets, error) {
 		if out.Calendar, err = b.calendarNamed("calendar", t.Calendar); err != nil {
 			return out, err
 		}
+	}
+	return out, nil
+}
+
+// channels reads a plan's targets per intake channel.
+func channels(chs map[string]ChannelFile) (map[string]sla.ChannelTargets, error) {
+	if len(chs) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]sla.ChannelTargets, len(chs))
+	for _, name := range slices.Sorted(maps.Keys(chs)) {
+		field := "channels." + name
+		if !slices.Contains(bot.IntakeChannels, name) {
+			return nil, fmt.Errorf("%s: %q is not a channel (%s)", field, name, strings.Join(bot.IntakeChannels, ", "))
+		}
+		var t sla.ChannelTargets
+		var err error
+		if t.Response, err = sla.ParseTarget(chs[name].Response); err != nil {
+			return nil, fmt.Errorf("%s.response: %w", field, err)
+		}
+		if t.Resolution, err = sla.ParseTarget(chs[name].Resolution); err != nil {
+			return nil, fmt.Errorf("%s.resolution: %w", field, err)
+		}
+		if !t.Response.IsSet() && !t.Resolution.IsSet() {
+			return nil, fmt.Errorf("%s: give a response or a resolution target", field)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// outOfHours reads a plan's out-of-hours commitment.
+func outOfHours(o *OutOfHoursFile) (*sla.OutOfHours, error) {
+	if o == nil {
+		return nil, nil
+	}
+	if len(o.Severities) == 0 {
+		return nil, errors.New("severities: list the urgent severities, like [1, 2]")
+	}
+	for j, sev := range o.Severities {
+		if sev < 1 || sev > sla.Severities {
+			return nil, fmt.Errorf("severities[%d]: severity must be 1 to 5", j)
+		}
+	}
+	out := &sla.OutOfHours{Severities: o.Severities}
+	var err error
+	if out.Response, err = sla.ParseTarget(o.Response); err != nil {
+		return nil, fmt.Errorf("response: %w", err)
+	}
+	if out.Resolution, err = sla.ParseTarget(o.Resolution); err != nil {
+		return nil, fmt.Errorf("resolution: %w", err)
+	}
+	if !out.Response.IsSet() && !out.Resolution.IsSet() {
+		return nil, errors.New(`give a response or a resolution target, like response: "wall 4h"`)
 	}
 	return out, nil
 }
@@ -194,11 +254,11 @@ func (b *builder) staffMember(s StaffFile) (StaffSpec, error) {
 		return StaffSpec{}, errors.New("name: required")
 	}
 	if len(s.Roles) == 0 {
-		return StaffSpec{}, errors.New("roles: at least one of engineer, lead, manager, quality")
+		return StaffSpec{}, errors.New("roles: at least one of " + bot.RoleNames)
 	}
 	for j, r := range s.Roles {
 		if !knownRoles[r] {
-			return StaffSpec{}, fmt.Errorf("roles[%d]: %q is not a role (engineer, lead, manager, quality)", j, r)
+			return StaffSpec{}, fmt.Errorf("roles[%d]: %q is not a role (%s)", j, r, bot.RoleNames)
 		}
 	}
 	if s.Hours != "" {

@@ -58,7 +58,8 @@ func (spec StaffSpec) Staff(now time.Time) bot.Staff {
 	return s
 }
 
-var knownRoles = map[string]bool{bot.RoleEngineer: true, bot.RoleLead: true, bot.RoleManager: true, bot.RoleQuality: true}
+var knownRoles = map[string]bool{bot.RoleEngineer: true, bot.RoleLead: true, bot.RoleManager: true, bot.RoleQuality: true,
+	bot.RoleDispatcher: true}
 
 var builtinCalendars = []string{"7x24", "7x12", "5x9"}
 

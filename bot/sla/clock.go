@@ -28,11 +28,33 @@ func (g Goal) String() string {
 	return "response"
 }
 
-// Deadlines are the due instants of a ticket; a zero instant means the
-// severity sets no target for that goal.
+// Rule names the commitment that sets a deadline: the severity's target,
+// the intake channel's, or the out-of-hours rule for urgent requests.
+type Rule string
+
+// The rules a deadline can come from.
+const (
+	RuleSeverity   Rule = "severity"
+	RuleChannel    Rule = "channel"
+	RuleOutOfHours Rule = "out_of_hours"
+)
+
+// Deadlines are the due instants of a ticket; a zero instant means no rule
+// sets a target for that goal. Each comes with the rule that set it: the
+// strictest of those that apply.
 type Deadlines struct {
-	Response   time.Time
-	Resolution time.Time
+	Response       time.Time
+	Resolution     time.Time
+	ResponseRule   Rule // "" with no response target
+	ResolutionRule Rule // "" with no resolution target
+}
+
+// Rule is the rule of goal g's deadline.
+func (d Deadlines) Rule(g Goal) Rule {
+	if g == GoalResolution {
+		return d.ResolutionRule
+	}
+	return d.ResponseRule
 }
 
 // Reminder is a moment before a deadline at which the assignee is reminded.
@@ -40,6 +62,7 @@ type Reminder struct {
 	Goal     Goal
 	Fraction float64 // of the window from the report to the deadline
 	At       time.Time
+	Rule     Rule // the rule of the deadline it reminds of
 }
 
 // Clock is the SLA clock of one ticket. It is a plain value: every method
@@ -53,6 +76,10 @@ type Clock struct {
 	Plan       *Plan
 	Severity   int       // 1 to 5
 	ReportedAt time.Time // the clock runs from here, whatever the severity
+	// Channel is the intake channel the request came through (wechat,
+	// phone, email, ...): the plan's targets for it apply too. "" adds
+	// none.
+	Channel string
 	// Paused[i] is the business time spent waiting for the customer so
 	// far, measured on the calendar of severity i+1. Keeping one sum per
 	// severity lets a severity change move to another calendar (a fatal
@@ -99,9 +126,11 @@ func (c Clock) paused(cal *Calendar, now time.Time) time.Duration {
 	return p
 }
 
-// Deadlines returns the due instants at now: computed from the report, then
-// moved by the business time spent paused; the response is never due after
-// the resolution (see Plan.ResponseMayExceedResolution). A business-time
+// Deadlines returns the due instants at now: for each goal the earliest
+// of the deadlines its rules give (the severity's target, the channel's,
+// the out-of-hours rule), each computed from the report and moved by the
+// business time spent paused; the response is never due after the
+// resolution (see Plan.ResponseMayExceedResolution). A business-time
 // deadline is where the business time since the report, less the pauses,
 // reaches the target; a working-day or wall-clock deadline is moved from
 // its unpaused instant by the paused business time (AddBusiness(deadline,
@@ -112,14 +141,73 @@ func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
 		return Deadlines{}, err
 	}
 	p := c.paused(t.Calendar, now)
-	d := Deadlines{
-		Response:   t.Response.deadline(t.Calendar, c.ReportedAt, p),
-		Resolution: t.Resolution.deadline(t.Calendar, c.ReportedAt, p),
+	var d Deadlines
+	rs, n := c.rules(t)
+	for _, r := range rs[:n] {
+		if r.response.IsSet() {
+			due := r.response.deadline(t.Calendar, c.ReportedAt, p)
+			if d.Response.IsZero() || due.Before(d.Response) {
+				d.Response, d.ResponseRule = due, r.rule
+			}
+		}
+		if r.resolution.IsSet() {
+			due := r.resolution.deadline(t.Calendar, c.ReportedAt, p)
+			if d.Resolution.IsZero() || due.Before(d.Resolution) {
+				d.Resolution, d.ResolutionRule = due, r.rule
+			}
+		}
 	}
 	if !d.Resolution.IsZero() && d.Response.After(d.Resolution) {
 		d.Response = d.Resolution // a fault fixed is a fault responded to: never promise the response later
 	}
 	return d, nil
+}
+
+// rule is one commitment that applies to the ticket.
+type rule struct {
+	rule                 Rule
+	response, resolution Target
+}
+
+// rules are the commitments that apply: the severity's targets always,
+// the channel's when the plan sets some, and the out-of-hours rule when
+// the request came outside service hours. They are few and fixed, so the
+// array keeps Deadlines free of allocations.
+func (c Clock) rules(t SeverityTargets) (rs [3]rule, n int) {
+	rs[0], n = rule{RuleSeverity, t.Response, t.Resolution}, 1
+	if ch, ok := c.Plan.Channel(c.Channel); ok && c.Channel != "" {
+		rs[n], n = rule{RuleChannel, ch.Response, ch.Resolution}, n+1
+	}
+	if o, ok := c.Plan.OutOfHoursFor(c.Severity, c.ReportedAt); ok {
+		rs[n], n = rule{RuleOutOfHours, o.Response, o.Resolution}, n+1
+	}
+	return rs, n
+}
+
+// targetOf is the target behind deadline rule r of goal g: how its window
+// counts time.
+func (c Clock) targetOf(t SeverityTargets, g Goal, r Rule) Target {
+	rs, n := c.rules(t)
+	for _, x := range rs[:n] {
+		if x.rule != r {
+			continue
+		}
+		if g == GoalResolution {
+			return x.resolution
+		}
+		return x.response
+	}
+	return Target{}
+}
+
+// NotifyAt is when reminder r goes out: at once for a deadline of the
+// out-of-hours rule (an urgent request at night is chased at night),
+// otherwise as Plan.NotifyAt holds it for quiet hours.
+func (c Clock) NotifyAt(r Reminder) time.Time {
+	if r.Rule == RuleOutOfHours {
+		return r.At
+	}
+	return c.Plan.NotifyAt(c.Severity, r.At)
 }
 
 // Elapsed returns the business time counted against the ticket at now: the
@@ -239,20 +327,33 @@ func (c Clock) RemindersFor(d Deadlines) ([]Reminder, error) {
 		return nil, err
 	}
 	var rs []Reminder
-	rs = c.appendReminders(rs, t.Calendar, GoalResponse, d.Response)
-	return c.appendReminders(rs, t.Calendar, GoalResolution, d.Resolution), nil
+	rs = c.appendReminders(rs, t, GoalResponse, d.Response, d.ResponseRule)
+	return c.appendReminders(rs, t, GoalResolution, d.Resolution, d.ResolutionRule), nil
 }
 
-func (c Clock) appendReminders(rs []Reminder, cal *Calendar, g Goal, due time.Time) []Reminder {
+// appendReminders adds the reminders of one deadline. A deadline set by a
+// wall-clock target (an urgent request at night) is a window of wall time,
+// since business time may not run in it at all; the others are windows of
+// business time on the severity's calendar.
+func (c Clock) appendReminders(rs []Reminder, t SeverityTargets, g Goal, due time.Time, r Rule) []Reminder {
 	if due.IsZero() {
 		return rs
 	}
+	cal := t.Calendar
+	wall := r != RuleSeverity && c.targetOf(t, g, r).Kind == WallClock
 	window := cal.BusinessBetween(c.ReportedAt, due)
+	if wall {
+		window = due.Sub(c.ReportedAt)
+	}
 	for _, f := range c.Plan.reminders {
 		// Rounding to the nanosecond keeps 0.8 × 4h at 3h12m rather than a
 		// hair before it.
 		part := time.Duration(math.Round(f * float64(window)))
-		rs = append(rs, Reminder{Goal: g, Fraction: f, At: cal.AddBusiness(c.ReportedAt, part)})
+		at := cal.AddBusiness(c.ReportedAt, part)
+		if wall {
+			at = c.ReportedAt.Add(part)
+		}
+		rs = append(rs, Reminder{Goal: g, Fraction: f, At: at, Rule: r})
 	}
 	return rs
 }

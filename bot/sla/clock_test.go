@@ -44,7 +44,7 @@ func TestNewClockRejects(t *testing.T) {
 func TestPauseOverWeekend(t *testing.T) {
 	c := mustClock(t, builtin(t, "5x9", shanghai), 2, cst(t, "2026-03-06 10:00"))
 	before := deadlines(t, c, c.ReportedAt)
-	if diff := cmp.Diff(Deadlines{Response: cst(t, "2026-03-06 15:00"), Resolution: cst(t, "2026-03-10 18:00")}, before); diff != "" {
+	if diff := cmp.Diff(Deadlines{Response: cst(t, "2026-03-06 15:00"), Resolution: cst(t, "2026-03-10 18:00")}, before, timesOnly); diff != "" {
 		t.Fatalf("deadlines before the pause (-want +got):\n%s", diff)
 	}
 
@@ -75,7 +75,7 @@ func TestPauseOverWeekend(t *testing.T) {
 	// 1h elapsed before the pause, 3h left from Monday 09:00; the 2 working
 	// days close on Tuesday 18:00 and move by the 7h paused.
 	want := Deadlines{Response: cst(t, "2026-03-09 12:00"), Resolution: cst(t, "2026-03-11 16:00")}
-	if diff := cmp.Diff(want, after); diff != "" {
+	if diff := cmp.Diff(want, after, timesOnly); diff != "" {
 		t.Errorf("deadlines after the pause (-want +got):\n%s", diff)
 	}
 	if got, _ := c.Remaining(GoalResponse, cst(t, "2026-03-09 13:30")); got != -30*time.Minute {
@@ -107,14 +107,14 @@ func TestSeverityChangeAfterPause(t *testing.T) {
 	// 1h ran before the pause, so the fatal response is due the moment it
 	// resumed, and the 24h resolution 23h later.
 	want := Deadlines{Response: cst(t, "2026-03-09 09:00"), Resolution: cst(t, "2026-03-10 08:00")}
-	if diff := cmp.Diff(want, deadlines(t, fatal, cst(t, "2026-03-09 09:00"))); diff != "" {
+	if diff := cmp.Diff(want, deadlines(t, fatal, cst(t, "2026-03-09 09:00")), timesOnly); diff != "" {
 		t.Errorf("fatal deadlines (-want +got):\n%s", diff)
 	}
 	back, err := fatal.WithSeverity(2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Deadlines{Response: cst(t, "2026-03-09 12:00"), Resolution: cst(t, "2026-03-11 16:00")}, deadlines(t, back, c.ReportedAt)); diff != "" {
+	if diff := cmp.Diff(Deadlines{Response: cst(t, "2026-03-09 12:00"), Resolution: cst(t, "2026-03-11 16:00")}, deadlines(t, back, c.ReportedAt), timesOnly); diff != "" {
 		t.Errorf("severe again (-want +got):\n%s", diff)
 	}
 	if _, err := c.WithSeverity(6); err == nil {
@@ -136,7 +136,7 @@ func TestSeverityChangeOnPlanCalendar(t *testing.T) {
 	}
 	// 24h + 7h paused from Friday 10:00: Fri 7h, Mon 9h, Tue 9h, Wed 6h.
 	want := Deadlines{Response: cst(t, "2026-03-09 09:00"), Resolution: cst(t, "2026-03-11 15:00")}
-	if diff := cmp.Diff(want, deadlines(t, c, cst(t, "2026-03-09 09:00"))); diff != "" {
+	if diff := cmp.Diff(want, deadlines(t, c, cst(t, "2026-03-09 09:00")), timesOnly); diff != "" {
 		t.Errorf("deadlines (-want +got):\n%s", diff)
 	}
 }
@@ -148,11 +148,11 @@ func TestReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Reminder{
-		{GoalResponse, 0.5, cst(t, "2026-03-10 10:00")},
-		{GoalResponse, 0.8, cst(t, "2026-03-10 11:12")},
+		{GoalResponse, 0.5, cst(t, "2026-03-10 10:00"), RuleSeverity},
+		{GoalResponse, 0.8, cst(t, "2026-03-10 11:12"), RuleSeverity},
 		// 36 business hours to Thursday 20:00: 18h and 28h48m.
-		{GoalResolution, 0.5, cst(t, "2026-03-11 14:00")},
-		{GoalResolution, 0.8, cst(t, "2026-03-12 12:48")},
+		{GoalResolution, 0.5, cst(t, "2026-03-11 14:00"), RuleSeverity},
+		{GoalResolution, 0.8, cst(t, "2026-03-12 12:48"), RuleSeverity},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reminders (-want +got):\n%s", diff)
@@ -170,8 +170,8 @@ func TestRemindersWithoutResolution(t *testing.T) {
 	}
 	// 3 working days to Wednesday 18:00 hold 27h30m of business time.
 	want := []Reminder{
-		{GoalResponse, 0.5, cst(t, "2026-03-10 13:15")},
-		{GoalResponse, 0.8, cst(t, "2026-03-11 11:30")},
+		{GoalResponse, 0.5, cst(t, "2026-03-10 13:15"), RuleSeverity},
+		{GoalResponse, 0.8, cst(t, "2026-03-11 11:30"), RuleSeverity},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reminders (-want +got):\n%s", diff)

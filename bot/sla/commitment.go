@@ -32,6 +32,14 @@ func (c Clock) Commitment(now time.Time) (string, error) {
 	year := c.ReportedAt.In(loc).Year()
 	when := func(due time.Time) string { return CustomerTime(due.In(loc), year) }
 	note := "（" + calendarNote(t.Calendar) + "）"
+	if d.ResponseRule == RuleOutOfHours {
+		// Counted in wall-clock hours, not on the calendar: say so where it applies.
+		if d.ResolutionRule == RuleOutOfHours || d.Resolution.IsZero() {
+			note = "（" + outOfHoursNote + "）"
+		} else {
+			return "我们将在 " + when(d.Response) + " 前响应（" + outOfHoursNote + "），" + when(d.Resolution) + " 前解决" + note, nil
+		}
+	}
 	switch resp, res := !d.Response.IsZero(), !d.Resolution.IsZero(); {
 	case resp && res:
 		return "我们将在 " + when(d.Response) + " 前响应，" + when(d.Resolution) + " 前解决" + note, nil
@@ -44,6 +52,9 @@ func (c Clock) Commitment(now time.Time) (string, error) {
 	}
 	return "我们已收到您的反馈，将尽快处理", nil
 }
+
+// outOfHoursNote says a time counts under the out-of-hours rule.
+const outOfHoursNote = "非服务时间紧急受理，按自然时间计算"
 
 var weekdays = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 

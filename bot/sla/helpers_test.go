@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests need Asia/Shanghai and Europe/Berlin on any machine
+
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var (
@@ -53,3 +55,7 @@ func builtin(t testing.TB, name string, loc *time.Location) *Plan {
 func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
 
 func date(y int, m time.Month, d int) Date { return Date{y, m, d} }
+
+// timesOnly compares deadlines by their instants, for tests about time
+// arithmetic; the rules have tests of their own (channel_test.go).
+var timesOnly = cmpopts.IgnoreFields(Deadlines{}, "ResponseRule", "ResolutionRule")

@@ -36,6 +36,30 @@ type PlanSpec struct {
 	// hour instead of waiting for service hours. Nil means severity 1 only;
 	// an empty, non-nil slice means none.
 	QuietExempt []int
+	// Channels are targets per intake channel (phone, email, ...), on top
+	// of the severity's and counted on the severity's calendar: the
+	// strictest target wins.
+	Channels map[string]ChannelTargets
+	// OutOfHours, when set, is the commitment to urgent requests made
+	// outside the plan calendar's service hours.
+	OutOfHours *OutOfHours
+}
+
+// ChannelTargets are the committed times of requests made through one
+// intake channel; an unset target adds nothing.
+type ChannelTargets struct {
+	Response   Target
+	Resolution Target
+}
+
+// OutOfHours is the commitment to requests of some severities made outside
+// service hours (seed 001: urgent requests answered within 4 wall-clock
+// hours). Its deadlines are chased at any hour: their reminders are not
+// held for quiet hours.
+type OutOfHours struct {
+	Severities []int
+	Response   Target
+	Resolution Target
 }
 
 // Plan is a service plan: a calendar and the committed times of each
@@ -46,6 +70,8 @@ type Plan struct {
 	targets     [Severities]SeverityTargets // Calendar always set
 	reminders   []float64
 	quietExempt [Severities]bool
+	channels    map[string]ChannelTargets
+	outOfHours  *OutOfHours
 }
 
 // NewPlan checks spec and builds the plan.
@@ -77,7 +103,60 @@ func newPlan(spec PlanSpec) (*Plan, error) {
 	if err := p.setQuietExempt(spec.QuietExempt); err != nil {
 		return nil, err
 	}
+	if err := p.setChannels(spec.Channels); err != nil {
+		return nil, err
+	}
+	if err := p.setOutOfHours(spec.OutOfHours); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+func (p *Plan) setChannels(chs map[string]ChannelTargets) error {
+	p.channels = make(map[string]ChannelTargets, len(chs))
+	for name, t := range chs {
+		if name == "" {
+			return errors.New("channel targets: a channel without a name")
+		}
+		if err := t.Response.check(); err != nil {
+			return fmt.Errorf("channel %s response: %w", name, err)
+		}
+		if err := t.Resolution.check(); err != nil {
+			return fmt.Errorf("channel %s resolution: %w", name, err)
+		}
+		if !t.Response.IsSet() && !t.Resolution.IsSet() {
+			return fmt.Errorf("channel %s: sets no target", name)
+		}
+		p.channels[name] = t
+	}
+	return nil
+}
+
+func (p *Plan) setOutOfHours(o *OutOfHours) error {
+	if o == nil {
+		return nil
+	}
+	if len(o.Severities) == 0 {
+		return errors.New("out of hours: no severities")
+	}
+	for _, s := range o.Severities {
+		if err := checkSeverity(s); err != nil {
+			return fmt.Errorf("out of hours: %w", err)
+		}
+	}
+	if err := o.Response.check(); err != nil {
+		return fmt.Errorf("out of hours response: %w", err)
+	}
+	if err := o.Resolution.check(); err != nil {
+		return fmt.Errorf("out of hours resolution: %w", err)
+	}
+	if !o.Response.IsSet() && !o.Resolution.IsSet() {
+		return errors.New("out of hours: sets no target")
+	}
+	c := *o
+	c.Severities = slices.Clone(o.Severities)
+	p.outOfHours = &c
+	return nil
 }
 
 func (p *Plan) setTargets(ts [Severities]SeverityTargets) error {
@@ -147,6 +226,24 @@ func (p *Plan) Targets(sev int) (SeverityTargets, error) {
 		return SeverityTargets{}, err
 	}
 	return p.targets[sev-1], nil
+}
+
+// Channel returns the targets of an intake channel; ok false when the plan
+// sets none for it.
+func (p *Plan) Channel(name string) (ChannelTargets, bool) {
+	t, ok := p.channels[name]
+	return t, ok
+}
+
+// OutOfHoursFor returns the out-of-hours commitment when it applies to a
+// request of severity sev made at t: the severity is listed and t is
+// outside the service hours of the plan's calendar.
+func (p *Plan) OutOfHoursFor(sev int, t time.Time) (OutOfHours, bool) {
+	o := p.outOfHours
+	if o == nil || !slices.Contains(o.Severities, sev) || p.cal.IsOpen(t) {
+		return OutOfHours{}, false
+	}
+	return *o, true
 }
 
 // Reminders returns the reminder fractions, in ascending order.

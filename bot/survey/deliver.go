@@ -52,6 +52,9 @@ func (c *core) deliver(ctx context.Context, s *Survey, qn *conversation.Question
 	if err != nil {
 		return "", fmt.Errorf("load customer: %w", err)
 	}
+	if !cu.Messageable() {
+		return "", fmt.Errorf("customer %d is known by phone only (a revisit call reaches them): %w", cu.ID, bot.ErrUnreachable)
+	}
 	now := c.now()
 	if c.inWindow(ctx, cu, now) {
 		step := c.firstUnanswered(ctx, s, again)

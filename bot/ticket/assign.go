@@ -45,6 +45,13 @@ func (l *Lifecycle) assignNew(ctx context.Context, t *bot.Ticket, now time.Time)
 	return assignment{to: who, roster: roster, event: &e}
 }
 
+// assignTo is the assignment to the engineer staff chose.
+func assignTo(t *bot.Ticket, who *bot.Staff, now time.Time) assignment {
+	t.AssigneeID, t.StaffName, t.StaffNumber = &who.ID, who.Name, who.Number
+	e := bot.SystemEvent(now, "assigned", "指派给 "+who.Label())
+	return assignment{to: who, event: &e}
+}
+
 // events are the assignment's events for the ticket's opening.
 func (a assignment) events() []bot.Event {
 	if a.event == nil {
@@ -55,12 +62,12 @@ func (a assignment) events() []bot.Event {
 
 // announce tells the staff of a ticket just opened: its assignee gets the
 // ping, or, queued, every lead hears of it.
-func (l *Lifecycle) announce(ctx context.Context, t *bot.Ticket, a assignment, now time.Time) {
+func (l *Lifecycle) announce(ctx context.Context, t *bot.Ticket, a assignment, now time.Time, note string) {
 	err := a.err
 	switch {
 	case err != nil, a.event == nil:
 	case a.to != nil:
-		err = l.notify.Ping(ctx, a.to, t, now)
+		err = l.notify.PingWith(ctx, a.to, t, now, note)
 	default:
 		err = l.notify.TellLeads(ctx, a.roster, t, now)
 	}

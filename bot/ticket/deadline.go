@@ -35,7 +35,7 @@ func deadlineJobsFor(t *bot.Ticket, clock sla.Clock, dl sla.Deadlines, now time.
 		}
 		f := strconv.FormatFloat(r.Fraction, 'f', -1, 64)
 		jobs = append(jobs, bot.Job{Kind: bot.JobRemind, TicketID: bot.Ptr(t.ID), Payload: goal + ":" + f,
-			Key: bot.DeadlineKey(t.ID, bot.JobRemind, goal, f, due), DueAt: clock.Plan.NotifyAt(t.Severity, r.At)})
+			Key: bot.DeadlineKey(t.ID, bot.JobRemind, goal, f, due), DueAt: clock.NotifyAt(r)})
 	}
 	for _, g := range []sla.Goal{sla.GoalResponse, sla.GoalResolution} {
 		goal, due := goalOf(g), deadlineOf(dl, g)
@@ -72,6 +72,7 @@ func (l *Lifecycle) ClockOf(t *bot.Ticket) (sla.Clock, error) {
 	if err != nil {
 		return c, err
 	}
+	c.Channel = t.Channel
 	c.Paused = decodePaused(t.Paused)
 	c.PausedSince = t.PausedSince
 	return c, nil

@@ -75,6 +75,7 @@ type Lifecycle struct {
 	policy    *policy.Policy
 	tickets   bot.TicketStore
 	units     bot.UnitStore
+	customers bot.CustomerStore
 	staff     bot.StaffStore
 	notify    *notify.Notifier
 	log       *slog.Logger
@@ -88,9 +89,12 @@ type Deps struct {
 	Policy  *policy.Policy
 	Tickets bot.TicketStore
 	Units   bot.UnitStore
-	Staff   bot.StaffStore // nil: tickets are not assigned
-	Notify  *notify.Notifier
-	Log     *slog.Logger
+	// Customers finds the official account's customer behind a call
+	// (OpenForCall).
+	Customers bot.CustomerStore
+	Staff     bot.StaffStore // nil: tickets are not assigned
+	Notify    *notify.Notifier
+	Log       *slog.Logger
 	// AutoClose is how many working days a resolved ticket waits for the
 	// customer's confirmation; 0 means 3.
 	AutoClose int
@@ -104,7 +108,7 @@ func New(d Deps) *Lifecycle {
 	if d.AutoClose == 0 {
 		d.AutoClose = 3
 	}
-	return &Lifecycle{now: d.Clock, policy: d.Policy, tickets: d.Tickets, units: d.Units, staff: d.Staff,
+	return &Lifecycle{now: d.Clock, policy: d.Policy, tickets: d.Tickets, units: d.Units, customers: d.Customers, staff: d.Staff,
 		notify: d.Notify, log: d.Log, autoClose: d.AutoClose}
 }
 

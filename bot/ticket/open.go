@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,17 +15,28 @@ import (
 // Report is what a new ticket is opened from: the customer's report, as a
 // confirmed draft gives it.
 type Report struct {
-	Channel, OpenID string // the customer
-	Key             string // the opening message's dedupe key: a retry finds its ticket
-	Unit            string
-	Name, Phone     string
-	Room            string
-	Description     string
-	Severity        int
-	At              time.Time
+	Channel, OpenID string // the customer on their channel
+	// Intake is how the request came in (bot.ChannelPhone, ...), whose
+	// commitments apply too; "" is Channel.
+	Intake string
+	// CustomerID, when set, is the customer of the ticket, a known one
+	// whose details stay as they are (staff opened it for them); Channel
+	// and OpenID name them.
+	CustomerID  int64
+	Key         string // the opening message's dedupe key: a retry finds its ticket
+	Unit        string
+	Name, Phone string
+	Room        string
+	Description string
+	Severity    int
+	At          time.Time
 	// Events gives the ticket's first events, the ticket built (its paid
 	// service known); the assignment's follow them.
 	Events func(t *bot.Ticket) []bot.Event
+	// Assign is the engineer staff chose; nil: the usual assignment.
+	Assign *bot.Staff
+	// PingNote is a line the assignee's ping adds (call the customer back).
+	PingNote string
 }
 
 // Opened is a ticket just opened, or found opened by an earlier try.
@@ -42,11 +54,19 @@ func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
 	if err != nil {
 		return Opened{}, err
 	}
-	a := l.assignNew(ctx, t, r.At)
+	now := l.opened(r)
+	a := l.assignNew(ctx, t, now)
+	if r.Assign != nil {
+		a = assignTo(t, r.Assign, now)
+	}
 	events := append(r.Events(t), a.events()...)
-	now := r.At
-	c := &bot.Customer{Channel: r.Channel, OpenID: r.OpenID, UnitName: r.Unit, Name: r.Name, Phone: r.Phone,
-		Room: r.Room, Subscribed: true, LastSeenAt: &now, UpdatedAt: now}
+	var c *bot.Customer
+	if r.CustomerID != 0 {
+		t.CustomerID = r.CustomerID
+	} else {
+		c = &bot.Customer{Channel: r.Channel, OpenID: r.OpenID, UnitName: r.Unit, Name: r.Name, Phone: r.Phone,
+			Room: r.Room, Subscribed: r.Channel == bot.ChannelWeChat, LastSeenAt: &now, UpdatedAt: now}
+	}
 	jobs := func(t *bot.Ticket) ([]bot.Job, error) { return DeadlineJobs(t, clock, now) }
 	created, err := l.tickets.OpenTicket(ctx, bot.Opening{Customer: c, Ticket: t, Events: events, Jobs: jobs})
 	if err != nil {
@@ -54,9 +74,19 @@ func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
 	}
 	if created {
 		l.log.Info("ticket opened", slog.Int64("ticket", t.ID), slog.Int("severity", t.Severity), slog.String("plan", t.Plan))
-		l.announce(ctx, t, a, now)
+		l.announce(ctx, t, a, now, r.PingNote)
 	}
 	return Opened{Ticket: t, Clock: clock, Created: created}, nil
+}
+
+// opened is when a report is written down: at its time for a customer's
+// own message, now for a request staff enter later (the clock still runs
+// from the time it came in).
+func (l *Lifecycle) opened(r Report) time.Time {
+	if r.Intake == "" || r.Intake == r.Channel || l.now == nil {
+		return r.At
+	}
+	return l.now()
 }
 
 // newTicket builds the ticket on the plan of the customer's unit; an
@@ -74,13 +104,15 @@ func (l *Lifecycle) newTicket(ctx context.Context, r Report) (*bot.Ticket, sla.C
 	if err != nil {
 		return nil, sla.Clock{}, err
 	}
+	clock.Channel = cmp.Or(r.Intake, r.Channel)
 	due, err := clock.Deadlines(r.At)
 	if err != nil {
 		return nil, sla.Clock{}, err
 	}
-	t := &bot.Ticket{OpenedBy: r.Key, Channel: r.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
+	t := &bot.Ticket{OpenedBy: r.Key, Channel: clock.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
 		Room: r.Room, Description: r.Description, Severity: r.Severity, Status: bot.StatusOpen, Plan: planName,
-		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: r.At}
+		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: l.opened(r),
+		ResponseRule: string(due.ResponseRule), ResolutionRule: string(due.ResolutionRule)}
 	if !due.Resolution.IsZero() {
 		t.ResolutionDue = &due.Resolution
 	}

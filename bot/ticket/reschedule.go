@@ -49,7 +49,7 @@ func (l *Lifecycle) Rescheduled(t *bot.Ticket, now time.Time) ([]bot.Job, error)
 
 // promisedOf is what t's customer was promised: its stored deadlines.
 func promisedOf(t *bot.Ticket) sla.Deadlines {
-	d := sla.Deadlines{Response: t.ResponseDue}
+	d := sla.Deadlines{Response: t.ResponseDue, ResponseRule: sla.Rule(t.ResponseRule), ResolutionRule: sla.Rule(t.ResolutionRule)}
 	if t.ResolutionDue != nil {
 		d.Resolution = *t.ResolutionDue
 	}

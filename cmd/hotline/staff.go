@@ -102,7 +102,7 @@ func staffAdd(ctx context.Context, env *cliEnv, c *staffCmd, args []string) erro
 	fs := newFlagSet(env, "staff add", "staff add --number N --name NAME --roles ROLES [--units U1,U2] [--hours CALENDAR]")
 	number := fs.String("number", "", "staff number (工号), required")
 	name := fs.String("name", "", "name, required")
-	roles := fs.String("roles", "", "comma separated: engineer, lead, manager, quality")
+	roles := fs.String("roles", "", "comma separated: "+bot.RoleNames)
 	units := fs.String("units", "", "comma separated unit names served; empty: all units")
 	hours := fs.String("hours", "", "calendar of working hours (7x24, 7x12, 5x9 or one in the policy file); empty: always on duty")
 	if err := parseFlags(fs, args); err != nil {

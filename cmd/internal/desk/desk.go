@@ -104,7 +104,7 @@ func New(d Deps) *Desk {
 	}
 	n := notify.New(notify.Deps{Clock: d.Clock, Policy: d.Policy, Staff: d.Staff, Customers: d.Customers, Tickets: d.Tickets,
 		StaffChat: d.StaffChat, Answerer: d.Answerer, Customer: d.Customer, Log: d.Log})
-	lc := ticket.New(ticket.Deps{Clock: d.Clock, Policy: d.Policy, Tickets: d.Tickets, Units: d.Units, Staff: d.Staff,
+	lc := ticket.New(ticket.Deps{Clock: d.Clock, Policy: d.Policy, Tickets: d.Tickets, Units: d.Units, Customers: d.Customers, Staff: d.Staff,
 		Notify: n, Log: d.Log, AutoClose: d.Scheduler.AutoClose})
 	desk := &Desk{Notify: n, Lifecycle: lc,
 		Intake: intake.New(intake.Deps{Clock: d.Clock, Policy: d.Policy, Sessions: d.Sessions, Backlog: d.Backlog,
