@@ -69,9 +69,11 @@ var stdlibOnly = []struct {
 	allow []string
 }{
 	{"conversation", "conversation", []string{"conversation"}},
-	// The staff's dialogues speak the desk's nouns (bot: buttons, shares),
-	// which do no I/O either; the ranks keep them off the rooms.
-	{"staffdialog", "bot/staffdialog", []string{"bot"}},
+	// The staff's dialogues speak the desk's nouns (bot: buttons, shares)
+	// and read severities and phone numbers as the customer's dialogue
+	// does (conversation), none of which does I/O; the ranks keep them off
+	// the rooms.
+	{"staffdialog", "bot/staffdialog", []string{"bot", "conversation"}},
 }
 
 // roomRanks places the bot's rooms, low to high. A package may import a room

@@ -63,6 +63,9 @@ func buildSeverityAnswers() map[string]int {
 	return m
 }
 
+// ParseSeverity reads a severity as people write it: 2, 2级, 严重, 严重问题.
+func ParseSeverity(text string) (int, bool) { return parseSeverity(text) }
+
 // parseSeverity reads an answer to the severity question.
 func parseSeverity(text string) (int, bool) {
 	n, ok := severityAnswers[compact(text)]

@@ -45,6 +45,7 @@ type Desk struct {
 	states    StateStore
 	lifecycle *ticket.Lifecycle
 	notify    *notify.Notifier
+	jobs      bot.JobAdder
 	log       *slog.Logger
 
 	commands  map[string]Command
@@ -62,7 +63,11 @@ type Deps struct {
 	States    StateStore
 	Lifecycle *ticket.Lifecycle
 	Notify    *notify.Notifier
-	Log       *slog.Logger
+	// Jobs schedules the expiry of an idle /new (JobNewExpire, whose
+	// handler is ExpireNew); nil: an idle /new is found stale at the next
+	// answer only.
+	Jobs bot.JobAdder
+	Log  *slog.Logger
 }
 
 // New builds the Desk with the ticket's own commands, buttons and
@@ -72,10 +77,13 @@ func New(d Deps) *Desk {
 		d.Log = slog.Default()
 	}
 	desk := &Desk{now: d.Clock, policy: d.Policy, staff: d.Staff, tickets: d.Tickets, states: d.States,
-		lifecycle: d.Lifecycle, notify: d.Notify, log: d.Log,
+		lifecycle: d.Lifecycle, notify: d.Notify, jobs: d.Jobs, log: d.Log,
 		commands: map[string]Command{}, presses: map[string]Press{}, dialogues: map[string]Dialogue{}}
 	desk.Dialogue(staffdialog.AwaitNote, desk.noteReceived)
 	desk.Dialogue(staffdialog.AwaitMissing, desk.missingReceived)
+	desk.Command("/new", NewHelp, desk.newCommand)
+	desk.Dialogue(staffdialog.AwaitNew, desk.newText)
+	desk.Press(staffdialog.NewAction, desk.newPress)
 	return desk
 }
 

@@ -1,6 +1,7 @@
 // Package staffdialog is the staff's guided dialogues in the chat as pure
 // state machines: the resolution note, what the customer must add, the
-// result of a revisit, and drafting a revisit round. A step takes the
+// result of a revisit, drafting a revisit round, and entering a ticket for
+// a caller (/new). A step takes the
 // state kept between messages and what the staff member sent, and returns
 // the next state, what to say, and what the desk must do; it does no I/O
 // and reads no clock, so every dialogue is a table test. The rooms that
@@ -17,6 +18,7 @@ type State struct {
 	Note     string      `json:"note,omitempty"`
 	Task     int64       `json:"task,omitempty"`  // the revisit task whose result is awaited
 	Round    *RoundDraft `json:"round,omitempty"` // the round being set up with /round
+	New      *NewDraft   `json:"new,omitempty"`   // the ticket being entered with /new
 }
 
 // What a state waits for; each kind is carried on by the room that started
@@ -26,6 +28,7 @@ const (
 	AwaitMissing = "missing_info"    // what the customer of Ticket must add
 	AwaitRevisit = "revisit_result"  // the result of revisit task Task
 	AwaitRound   = "round"           // the next answer of the /round dialogue
+	AwaitNew     = "new_ticket"      // the next answer of the /new dialogue
 )
 
 // Reply is what a dialogue says to the staff member: text, with buttons.

@@ -110,7 +110,7 @@ func New(d Deps) *Desk {
 		Intake: intake.New(intake.Deps{Clock: d.Clock, Policy: d.Policy, Sessions: d.Sessions, Backlog: d.Backlog,
 			Customers: d.Customers, Tickets: d.Tickets, Lifecycle: lc, Notify: n, Metrics: d.Metrics, Log: d.Log}),
 		Staff: staffdesk.New(staffdesk.Deps{Clock: d.Clock, Policy: d.Policy, Staff: d.Staff, Tickets: d.Tickets,
-			States: d.States, Lifecycle: lc, Notify: n, Log: d.Log}),
+			States: d.States, Lifecycle: lc, Notify: n, Jobs: d.Jobs, Log: d.Log}),
 		Engine: engine.New(engine.Deps{Config: d.Scheduler.Config, Clock: d.Clock, Jobs: d.Jobs, Staff: d.Staff,
 			Metrics: d.Metrics, Log: d.Log}),
 		Renewals: engine.NewRenewals(d.Clock, d.Policy, d.Units, d.Customers, d.Jobs, n),
@@ -118,6 +118,7 @@ func New(d Deps) *Desk {
 	engine.NewDeadlines(engine.DeadlineDeps{Policy: d.Policy, Tickets: d.Tickets, Closer: d.Jobs, Notify: n,
 		Metrics: d.Metrics, Log: d.Log, Escalation: d.Scheduler.Escalation, AutoClose: lc.AutoCloseDays()}).Register(desk.Engine)
 	desk.Engine.Handle(bot.JobRenewal, engine.Plain(desk.Renewals.Notice))
+	desk.Engine.Handle(staffdesk.JobNewExpire, engine.Plain(desk.Staff.ExpireNew))
 	if d.Surveys.complete() {
 		desk.Surveys = newSurveys(d, n)
 		desk.plugSurveys()
