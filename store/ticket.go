@@ -263,3 +263,29 @@ func (tk *Tickets) OpenTicketsAfter(ctx context.Context, after int64, limit int)
 		WHERE closed_at IS NULL AND id > $1 ORDER BY id LIMIT $2`, after, limit)
 	return ts, mapError(err)
 }
+
+// TicketFilter narrows ListTickets.
+type TicketFilter struct {
+	Open  bool   // only tickets not closed
+	Unit  string // only this unit's, by the name as stored ("" for all)
+	Limit int    // at most this many; 0 means 50
+}
+
+// ListTickets lists tickets newest first (hotline ticket list).
+func (tk *Tickets) ListTickets(ctx context.Context, f TicketFilter) ([]bot.Ticket, error) {
+	var args []any
+	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE true`
+	if f.Open {
+		q += ` AND closed_at IS NULL`
+	}
+	if f.Unit != "" {
+		q += ` AND unit_name = ` + arg(&args, f.Unit)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q += ` ORDER BY id DESC LIMIT ` + arg(&args, f.Limit)
+	var out []bot.Ticket
+	err := tk.db.SelectContext(ctx, &out, q, args...)
+	return out, mapError(err)
+}

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -95,4 +96,27 @@ type Backlog interface {
 type BacklogItem struct {
 	ID int64
 	In bot.Inbound
+}
+
+// Attach makes ticket the one the customer's next words go to (a ticket
+// staff opened for them after a call): their session, if they have one,
+// points at it, so a message is relayed to its engineer rather than
+// starting a new report. A customer without a session gets their newest
+// open ticket when one starts. A session another step holds is left as it
+// is, which only means 查询 lists the ticket beside the one they follow.
+func (d *Desk) Attach(ctx context.Context, channel, openID string, ticket int64) error {
+	key := "attach:" + strconv.FormatInt(ticket, 10)
+	for try := 0; try < 3; try++ {
+		snap, err := d.sessions.Snapshot(ctx, channel, openID)
+		if err != nil || !snap.Found || snap.Session.ActiveTicket == ticket {
+			return err
+		}
+		next := snap.Session
+		next.ActiveTicket = ticket
+		res, err := d.sessions.Commit(ctx, key, snap, next, nil)
+		if err != nil || res.Outcome != Stale {
+			return err
+		}
+	}
+	return nil
 }

@@ -102,7 +102,7 @@ func (l *Lifecycle) OpenForCall(ctx context.Context, c Call) (OpenedCall, error)
 		r.Channel, r.OpenID, r.CustomerID = linked.Channel, linked.OpenID, linked.ID
 	}
 	now := l.now()
-	r.Events = func(t *bot.Ticket) []bot.Event { return callEvents(c, t, linked != nil, now) }
+	r.Events = func(*bot.Ticket) []bot.Event { return callEvents(c, linked != nil, now, l.policy.Location) }
 	r.PingNote = callBackNote(c, linked != nil)
 	o, err := l.Open(ctx, r)
 	if err != nil {
@@ -111,6 +111,11 @@ func (l *Lifecycle) OpenForCall(ctx context.Context, c Call) (OpenedCall, error)
 	out := OpenedCall{Opened: o, Linked: linked != nil}
 	if o.Created && linked != nil {
 		l.notify.Customer(ctx, o.Ticket, CallPromise(o.Ticket, o.Clock, now), "已受理")
+		for _, a := range l.attach {
+			if err := a(ctx, linked.Channel, linked.OpenID, o.Ticket.ID); err != nil {
+				l.log.Warn("attach the caller's session to the ticket", slog.Int64("ticket", o.Ticket.ID), slog.String("err", err.Error()))
+			}
+		}
 	}
 	if o.Created {
 		l.log.Info("ticket opened for a call", slog.Int64("ticket", o.Ticket.ID), slog.String("channel", c.Channel),
@@ -144,15 +149,15 @@ func (l *Lifecycle) findCaller(ctx context.Context, c Call) (*bot.Customer, erro
 
 // callEvents are the first lines of a call's service log: who took it,
 // how, and when the request came in.
-func callEvents(c Call, t *bot.Ticket, linked bool, now time.Time) []bot.Event {
-	by := "运维人员（命令行）"
+func callEvents(c Call, linked bool, now time.Time, loc *time.Location) []bot.Event {
+	by := "命令行"
 	e := bot.SystemEvent(now, bot.EventOpened, "")
 	if c.By != nil {
 		by = c.By.Label()
 		e = bot.StaffEvent(c.By, now, bot.EventOpened, "")
 	}
-	e.Body = fmt.Sprintf("%s受理（%s 登记，来电时间 %s）：%s", bot.ChannelLabel(c.Channel), by,
-		c.At.In(t.ReportedAt.Location()).Format("2006-01-02 15:04"), c.Description)
+	e.Body = fmt.Sprintf("%s受理，%s登记，来电时间 %s：%s", bot.ChannelLabel(c.Channel), by,
+		c.At.In(loc).Format("2006-01-02 15:04"), c.Description)
 	events := []bot.Event{e}
 	if !linked {
 		events = append(events, bot.SystemEvent(now, "call_back", "客户未关注公众号，无法在微信通知，请电话联系 "+c.Phone))

@@ -81,7 +81,13 @@ type Lifecycle struct {
 	log       *slog.Logger
 	autoClose int
 	follow    []FollowUp
+	attach    []Attacher
 }
+
+// Attacher hears of a ticket staff opened for a customer of the official
+// account, so that the customer's next words reach it (the intake
+// registers one).
+type Attacher func(ctx context.Context, channel, openID string, ticket int64) error
 
 // Deps are a Lifecycle's collaborators.
 type Deps struct {
@@ -114,6 +120,9 @@ func New(d Deps) *Lifecycle {
 
 // Follow registers a follow-up of every transition.
 func (l *Lifecycle) Follow(f FollowUp) { l.follow = append(l.follow, f) }
+
+// Attach registers who hears of a ticket opened for a known customer.
+func (l *Lifecycle) Attach(a Attacher) { l.attach = append(l.attach, a) }
 
 // AutoCloseDays is how many working days a resolution waits for the
 // customer before it closes itself.

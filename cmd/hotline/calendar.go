@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/cmd/internal/calendarview"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -99,100 +99,14 @@ func calendarShow(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer o.close()
-	view := newYearView(cal, y)
+	view := calendarview.New(cal, y)
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(view)
 	}
-	return view.writeText(env.stdout)
-}
-
-// yearView is a calendar's year as hotline calendar show prints it.
-type yearView struct {
-	Calendar string      `json:"calendar"`
-	Year     int         `json:"year"`
-	Source   string      `json:"source"` // official, statutory, weekly pattern, no holidays
-	Months   []monthView `json:"months"`
-}
-
-type monthView struct {
-	Month       string    `json:"month"` // 2027-01
-	WorkingDays int       `json:"working_days"`
-	Days        []dayView `json:"days"` // days off and make-up working days
-}
-
-type dayView struct {
-	Date    string `json:"date"`
-	Weekday string `json:"weekday"`
-	Working bool   `json:"working"`
-	Name    string `json:"name,omitempty"`
-	Source  string `json:"source"` // official, statutory or policy
-}
-
-var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
-func newYearView(cal *sla.Calendar, year int) yearView {
-	v := yearView{Calendar: cal.Name(), Year: year, Source: cal.Year(year).String()}
-	for m := time.January; m <= time.December; m++ {
-		mv := monthView{Month: fmt.Sprintf("%d-%02d", year, int(m)), Days: []dayView{}}
-		for d := (sla.Date{Year: year, Month: m, Day: 1}); d.Month == m; d = d.AddDays(1) {
-			info := cal.Explain(d)
-			if info.Working {
-				mv.WorkingDays++
-			}
-			if info.Off || info.Makeup {
-				mv.Days = append(mv.Days, dayView{Date: d.String(), Weekday: weekdaysCN[d.Weekday()], Working: info.Working,
-					Name: info.Name, Source: daySource(cal, info, d)})
-			}
-		}
-		v.Months = append(v.Months, mv)
-	}
-	return v
-}
-
-// daySource says where a special day comes from: a year's official
-// schedule, the statute, or a day of the policy file on top. On a calendar
-// of its own (not China's schedule) every day is the policy's.
-func daySource(cal *sla.Calendar, info sla.DayInfo, d sla.Date) string {
-	switch {
-	case !cal.Statutory():
-	case info.Scheduled:
-		return "official"
-	case info.Off && info.Source == sla.Statutory && slices.ContainsFunc(sla.StatutoryDays(d.Year), func(s sla.Day) bool { return s.Date == d }):
-		return "statutory"
-	}
-	return "policy"
-}
-
-func (v yearView) writeText(w io.Writer) error {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%d on %s: %s\n", v.Year, v.Calendar, yearSourceText(v.Source))
-	for _, m := range v.Months {
-		fmt.Fprintf(&b, "\n%s  %d working days\n", m.Month, m.WorkingDays)
-		for _, d := range m.Days {
-			kind := "off   "
-			if d.Working {
-				kind = "worked"
-			}
-			fmt.Fprintf(&b, "  %s %s  %s  %-9s %s\n", d.Date[5:], d.Weekday, kind, d.Source, d.Name)
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-func yearSourceText(source string) string {
-	switch source {
-	case sla.Official.String():
-		return "the official schedule"
-	case sla.Statutory.String():
-		return "PROVISIONAL: the statutory public holidays only; make-up working days are unknown until the year's schedule is added (holidays in the policy file, or hotline calendar import)"
-	case sla.WeeklyOnly.String():
-		return "the weekly pattern only: no holiday data for this year"
-	}
-	return "no holidays: the calendar runs by its weekly hours alone"
+	return view.WriteText(env.stdout)
 }
 
 func calendarImport(ctx context.Context, env *cliEnv, args []string) error {

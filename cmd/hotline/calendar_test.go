@@ -17,6 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/cmd/internal/calendarview"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
@@ -64,10 +65,10 @@ func TestCalendarShowAndImport(t *testing.T) {
 	env := map[string]string{"HOTLINE_DATA_DIR": t.TempDir(), "HOTLINE_LOG_LEVEL": "error"}
 	ctx := context.Background()
 	run := func(args ...string) (int, string, string) { return runWith(ctx, env, args...) }
-	show := func() yearView {
+	show := func() calendarview.Year {
 		t.Helper()
 		code, out, errOut := run("calendar", "show", "2027", "--json")
-		var v yearView
+		var v calendarview.Year
 		if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
 			t.Fatalf("show: %d %q %q", code, out, errOut)
 		}
@@ -75,7 +76,7 @@ func TestCalendarShowAndImport(t *testing.T) {
 	}
 	// Reading creates nothing: no database before the first import.
 	v := show()
-	if v.Source != "statutory" || len(v.Months) != 12 || v.Months[0].Days[0] != (dayView{Date: "2027-01-01", Weekday: "周五", Name: "元旦", Source: "statutory"}) {
+	if v.Source != "statutory" || len(v.Months) != 12 || v.Months[0].Days[0] != (calendarview.Day{Date: "2027-01-01", Weekday: "周五", Name: "元旦", Source: "statutory"}) {
 		t.Fatalf("before the import: %+v", v)
 	}
 	if _, err := os.Stat(filepath.Join(env["HOTLINE_DATA_DIR"], "hotline.db")); !os.IsNotExist(err) {
@@ -100,7 +101,7 @@ func TestCalendarShowAndImport(t *testing.T) {
 	}
 	v = show()
 	jan := v.Months[0]
-	if v.Source != "official" || len(jan.Days) != 5 || jan.Days[4] != (dayView{Date: "2027-01-09", Weekday: "周六", Working: true, Name: "元旦", Source: "official"}) ||
+	if v.Source != "official" || len(jan.Days) != 5 || jan.Days[4] != (calendarview.Day{Date: "2027-01-09", Weekday: "周六", Working: true, Name: "元旦", Source: "official"}) ||
 		jan.WorkingDays != 20 {
 		t.Fatalf("after the import: %+v", v)
 	}
@@ -118,7 +119,7 @@ func TestCalendarShowAndImport(t *testing.T) {
 	if code, out, errOut := run("calendar", "import", writeFile(t, "2027-corrected.json", corrected)); code != 0 || !strings.Contains(out, "imported 2027 again") {
 		t.Fatalf("import again: %d %q %q", code, out, errOut)
 	}
-	if oct := show().Months[9]; !slices.Contains(oct.Days, dayView{Date: "2027-10-07", Weekday: "周四", Working: true, Name: "国庆节", Source: "official"}) {
+	if oct := show().Months[9]; !slices.Contains(oct.Days, calendarview.Day{Date: "2027-10-07", Weekday: "周四", Working: true, Name: "国庆节", Source: "official"}) {
 		t.Fatalf("the corrected file was not counted: %+v", oct)
 	}
 
@@ -156,7 +157,7 @@ holidays:
 	source := map[string]string{}
 	for _, year := range []string{"2026", "2027"} {
 		code, out, errOut := runWith(context.Background(), env, "calendar", "show", year, "--json")
-		var v yearView
+		var v calendarview.Year
 		if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
 			t.Fatalf("show %s: %d %q %q", year, code, out, errOut)
 		}

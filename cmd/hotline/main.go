@@ -36,6 +36,7 @@ func commands() map[string]command {
 		"jobs":     {"list scheduled work due next and jobs that failed", runJobs},
 		"sla":      {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
 		"calendar": {"show a year of a business calendar with its holidays; import a year of China's holiday schedule", runCalendar},
+		"ticket":   {"tickets taken by phone, e-mail or visit (new), and every ticket (list, show)", runTicket},
 		"survey":   {"satisfaction surveys: revisit rounds (create, preview, status, pause, resume, close, list) and statistics", runSurvey},
 	}
 }

@@ -42,9 +42,10 @@ func TestSLAText(t *testing.T) {
 	}
 	want := `plan        5x9
 severity    2
+channel     wechat
 reported    2026-02-13T17:00:00+08:00
-response    2026-02-14T11:00:00+08:00  (4h)
-resolution  2026-02-24T18:00:00+08:00  (2d)
+response    2026-02-14T11:00:00+08:00  (4h, severity)
+resolution  2026-02-24T18:00:00+08:00  (2d, severity)
 reminders
   response     50%  2026-02-14T09:00:00+08:00
   response     80%  2026-02-14T10:12:00+08:00
@@ -64,7 +65,8 @@ func TestSLAJSON(t *testing.T) {
 		want map[string]any
 	}{
 		{"default plan at now", []string{"--severity", "2", "--json"}, map[string]any{
-			"plan": "7x12", "severity": 2.0, "reported_at": "2026-03-10T14:00:00+08:00",
+			"plan": "7x12", "severity": 2.0, "channel": "wechat", "reported_at": "2026-03-10T14:00:00+08:00",
+			"response_rule": "severity", "resolution_rule": "severity",
 			"response_due": "2026-03-10T18:00:00+08:00", "resolution_due": "2026-03-12T20:00:00+08:00",
 			"reminders": []any{
 				map[string]any{"window": "response", "fraction": 0.5, "at": "2026-03-10T16:00:00+08:00"},
@@ -76,7 +78,8 @@ func TestSLAJSON(t *testing.T) {
 			"provisional": false, "provisional_years": []any{},
 		}},
 		{"suggestion has no resolution", []string{"--plan", "7x24", "--severity=5", "--at", "2026-03-10T06:00:00Z", "--json"}, map[string]any{
-			"plan": "7x24", "severity": 5.0, "reported_at": "2026-03-10T14:00:00+08:00",
+			"plan": "7x24", "severity": 5.0, "channel": "wechat", "reported_at": "2026-03-10T14:00:00+08:00",
+			"response_rule": "severity", "resolution_rule": "",
 			"response_due": "2026-03-14T00:00:00+08:00", "resolution_due": nil,
 			"reminders": []any{
 				map[string]any{"window": "response", "fraction": 0.5, "at": "2026-03-12T07:00:00+08:00"},
@@ -88,7 +91,8 @@ func TestSLAJSON(t *testing.T) {
 		// 2027's notice is not out yet: 元旦 is off by statute, and the
 		// answer says the year is provisional.
 		{"into a year without its notice", []string{"--plan", "5x9", "--severity", "2", "--at", "2026-12-31T17:00:00+08:00", "--json"}, map[string]any{
-			"plan": "5x9", "severity": 2.0, "reported_at": "2026-12-31T17:00:00+08:00",
+			"plan": "5x9", "severity": 2.0, "channel": "wechat", "reported_at": "2026-12-31T17:00:00+08:00",
+			"response_rule": "severity", "resolution_rule": "severity",
 			"response_due": "2027-01-04T11:00:00+08:00", "resolution_due": "2027-01-05T18:00:00+08:00",
 			"reminders": []any{
 				map[string]any{"window": "response", "fraction": 0.5, "at": "2027-01-04T09:00:00+08:00"},
@@ -114,6 +118,43 @@ func TestSLAJSON(t *testing.T) {
 				t.Errorf("JSON (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// --channel counts the channel's commitments: a call on seed 001's plan
+// is answered within 2 business hours, an urgent one at night within 4
+// wall-clock hours, and each deadline names its rule.
+func TestSLAChannel(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := sla.PresetCalendar("5x9", loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sla.NewPlan(sla.PlanSpec{Name: "hotline", Calendar: cal, Targets: sla.DefaultTargets(),
+		Channels:   map[string]sla.ChannelTargets{"phone": {Response: sla.Business(2 * time.Hour)}},
+		OutOfHours: &sla.OutOfHours{Severities: []int{1, 2}, Response: sla.Wall(4 * time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(string) (*sla.Plan, error) { return plan, nil }
+	for _, c := range []struct{ at, sev, due, text string }{
+		{"2026-12-07T14:05:00+08:00", "3", "2026-12-07T16:05:00+08:00", "response    2026-12-07T16:05:00+08:00  (2h, channel)"},
+		{"2026-12-07T21:00:00+08:00", "2", "2026-12-08T01:00:00+08:00", "response    2026-12-08T01:00:00+08:00  (wall 4h, out of hours)"},
+	} {
+		var out bytes.Buffer
+		if err := runSLA([]string{"--channel", "phone", "--severity", c.sev, "--at", c.at}, &out, lookup, slaTestNow); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), c.text) {
+			t.Errorf("at %s:\n%s\nwant the line %q", c.at, out.String(), c.text)
+		}
+	}
+	var out bytes.Buffer
+	if err := runSLA([]string{"--channel", "fax", "--severity", "2"}, &out, lookup, slaTestNow); err == nil || !strings.Contains(err.Error(), "--channel") {
+		t.Errorf("--channel fax: %v", err)
 	}
 }
 

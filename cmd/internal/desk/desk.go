@@ -119,6 +119,7 @@ func New(d Deps) *Desk {
 		Metrics: d.Metrics, Log: d.Log, Escalation: d.Scheduler.Escalation, AutoClose: lc.AutoCloseDays()}).Register(desk.Engine)
 	desk.Engine.Handle(bot.JobRenewal, engine.Plain(desk.Renewals.Notice))
 	desk.Engine.Handle(staffdesk.JobNewExpire, engine.Plain(desk.Staff.ExpireNew))
+	lc.Attach(desk.Intake.Attach)
 	if d.Surveys.complete() {
 		desk.Surveys = newSurveys(d, n)
 		desk.plugSurveys()

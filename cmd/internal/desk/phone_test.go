@@ -85,6 +85,10 @@ func (f *surveyFixture) enterCall(by int64, sev, unit, phone, description, chann
 func TestDispatcherOpensTicketForCaller(t *testing.T) {
 	f := newPhoneFixture(t, time.Date(2026, 12, 7, 14, 20, 0, 0, shanghai)) // a Monday
 	customer := f.followsAccount("o-zhang", "13800138000")
+	// They wrote an hour ago: their dialogue has no ticket to follow.
+	if got := f.sayAs("o-zhang", "查询"); strings.Contains(got, "#") {
+		t.Fatalf("查询 before the call: %q", got)
+	}
 
 	f.enterCall(dispatcherTG, "3", "公积金", "138 0013 8000", "社保接口报错，无法提交", "phone", "14:05")
 	f.staffSaw(dispatcherTG, "已登记工单 #1", "电话受理", "已发到客户微信")
@@ -100,6 +104,14 @@ func TestDispatcherOpensTicketForCaller(t *testing.T) {
 		t.Errorf("promise went as %s", promise.Kind)
 	}
 	f.staffSaw(engineerTG, "新工单", "工单 #1", "社保接口报错", "16:05")
+	// Their next words reach the ticket's engineer, and 查询 lists it.
+	if got := f.sayAs("o-zhang", "补充一下，错误代码 E102"); !strings.Contains(got, "已转达给处理您工单 #1 的工程师") {
+		t.Fatalf("the caller's next words: %q", got)
+	}
+	f.staffSaw(engineerTG, "错误代码 E102")
+	if got := f.sayAs("o-zhang", "查询"); !strings.Contains(got, "#1") {
+		t.Fatalf("查询 after the call: %q", got)
+	}
 
 	// 50% and 80% of the 2 business hours from 14:05: 15:05 and 15:41.
 	f.advance(time.Date(2026, 12, 7, 15, 40, 0, 0, shanghai))

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hotline-desk/hotline/adapters/policyfile"
+	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/sla"
+	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/cmd/internal/ticketview"
+	"github.com/hotline-desk/hotline/conversation"
+	"github.com/hotline-desk/hotline/store"
+)
+
+const ticketSynopsis = `ticket COMMAND
+
+Tickets taken outside WeChat (a phone call, an e-mail, a visit), on the
+same clock and with the channel's commitments, and the operator's view of
+every ticket.
+
+  hotline ticket new --unit U --contact NAME --phone P --channel phone|email|visit|other
+                     --severity N --description TEXT [--room R] [--at TIME] [--assign NUMBER] [--json]
+  hotline ticket list [--open] [--unit U] [--limit N] [--json]
+  hotline ticket show N [--json]
+
+new opens the ticket as /new in Telegram does: the clock starts at --at
+(default now), the engineer is pinged (by a running hotline serve), and a
+caller who follows the official account gets the ticket number and the
+committed times in WeChat.`
+
+func runTicket(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 || isHelp(args[0]) {
+		fmt.Fprintln(env.stdout, "Usage: hotline "+ticketSynopsis)
+		if len(args) == 0 {
+			return usageError{errors.New("a subcommand is required: new, list or show")}
+		}
+		return nil
+	}
+	run, ok := map[string]func(context.Context, *cliEnv, []string) error{
+		"new": ticketNew, "list": ticketList, "show": ticketShow,
+	}[args[0]]
+	if !ok {
+		return usageError{fmt.Errorf("unknown subcommand %q (new, list, show)", args[0])}
+	}
+	return run(ctx, env, args[1:])
+}
+
+// ticketNewFlags are ticket new's flags.
+type ticketNewFlags struct {
+	unit, contact, phone, channel, description, room, at, assign string
+	severity                                                     int
+	json                                                         bool
+}
+
+func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "ticket new", "ticket new --unit U --contact NAME --phone P --channel phone|email|visit|other --severity N --description TEXT [--room R] [--at TIME] [--assign NUMBER] [--json]")
+	var f ticketNewFlags
+	fs.StringVar(&f.unit, "unit", "", "the customer's unit, required")
+	fs.StringVar(&f.contact, "contact", "", "the contact's name, required")
+	fs.StringVar(&f.phone, "phone", "", "the contact's phone (mobile, or a landline with its area code), required")
+	fs.StringVar(&f.channel, "channel", "", "how the request came in: phone, email, visit or other, required")
+	fs.IntVar(&f.severity, "severity", 0, "1 (fatal) to 5 (suggestion), required")
+	fs.StringVar(&f.description, "description", "", "the problem, required")
+	fs.StringVar(&f.room, "room", "", "room or department")
+	fs.StringVar(&f.at, "at", "", "when the request came in: RFC 3339, or 2006-01-02 15:04 in the configured zone; default now")
+	fs.StringVar(&f.assign, "assign", "", "staff number of the engineer to assign; default: the usual assignment")
+	fs.BoolVar(&f.json, "json", false, "print the ticket as JSON (as ticket show --json)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := LoadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	call, err := f.call(cfg.Location, time.Now())
+	if err != nil {
+		return usageError{err}
+	}
+	a, b, err := openApp(ctx, env, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	if f.assign != "" {
+		s, err := b.rec.Staff.StaffByNumber(ctx, strings.TrimSpace(f.assign))
+		if errors.Is(err, bot.ErrNotFound) {
+			return usageError{fmt.Errorf("--assign: no staff number %q", f.assign)}
+		}
+		if err != nil {
+			return err
+		}
+		call.Assign = s
+	}
+	if u, ok := a.policy.Unit(call.Unit); ok {
+		call.Unit = u.Name // the policy's spelling, as /new's pick list gives it
+	}
+	o, err := a.desk.Lifecycle.OpenForCall(ctx, call)
+	var ue *bot.UserError
+	if errors.As(err, &ue) {
+		return usageError{errors.New(ue.Message)}
+	}
+	if err != nil {
+		return err
+	}
+	if f.json {
+		return writeJSON(env, ticketview.NewJSON(o.Ticket, nil, cfg.Location))
+	}
+	return ticketview.Opened(env.stdout, o.Ticket, o.Created, o.Linked, cfg.Location)
+}
+
+// call checks the flags and builds the call they describe.
+func (f ticketNewFlags) call(loc *time.Location, now time.Time) (ticket.Call, error) {
+	for _, req := range []struct{ name, val string }{{"unit", f.unit}, {"contact", f.contact}, {"phone", f.phone},
+		{"channel", f.channel}, {"description", f.description}} {
+		if strings.TrimSpace(req.val) == "" {
+			return ticket.Call{}, fmt.Errorf("--%s is required", req.name)
+		}
+	}
+	if !slices.Contains(bot.StaffChannels, f.channel) {
+		return ticket.Call{}, fmt.Errorf("--channel %q: want phone, email, visit or other", f.channel)
+	}
+	if f.severity < 1 || f.severity > sla.Severities {
+		return ticket.Call{}, errors.New("--severity: want 1 (fatal) to 5 (suggestion)")
+	}
+	if _, ok := conversation.NormalisePhone(f.phone); !ok {
+		return ticket.Call{}, fmt.Errorf("--phone %q: want a mobile number (11 digits) or a landline with its area code, like 0459-1234567", f.phone)
+	}
+	at := now
+	if f.at != "" {
+		var err error
+		if at, err = parseAt(f.at, loc); err != nil {
+			return ticket.Call{}, err
+		}
+	}
+	c := ticket.Call{Channel: f.channel, Unit: f.unit, Contact: f.contact, Phone: f.phone, Room: f.room,
+		Description: f.description, Severity: f.severity, At: at}
+	if err := c.Check(now); err != nil {
+		var ue *bot.UserError
+		if errors.As(err, &ue) && at.After(now) {
+			return c, fmt.Errorf("--at %s is in the future", f.at)
+		}
+		if errors.As(err, &ue) && at.Before(now) {
+			return c, fmt.Errorf("--at %s is more than 30 days ago", f.at)
+		}
+		return c, err
+	}
+	// The same call entered twice (a retried command) opens one ticket.
+	sum := sha256.Sum256([]byte(strings.Join([]string{c.Channel, c.Unit, c.Phone, strconv.Itoa(c.Severity), c.Description,
+		strconv.FormatInt(c.At.Unix(), 10)}, "\x00")))
+	c.Key = "cli:" + hex.EncodeToString(sum[:12])
+	return c, nil
+}
+
+// parseAt reads --at: RFC 3339, or a date and time in the configured zone.
+func parseAt(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q: want a time like 2026-12-07T14:05:00+08:00 or 2026-12-07 14:05 (in %s)", s, loc)
+}
+
+// openApp builds Hotline as serve does, on the migrated stores, for a
+// command that acts through the desk: its messages to staff wait in the
+// outbox for a running serve, and those to customers go at once.
+func openApp(ctx context.Context, env *cliEnv, cfg *Config) (*app, *backends, error) {
+	log := newLogger(env.stderr, max(cfg.LogLevel, slog.LevelWarn))
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := openBackends(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := func() (*app, error) {
+		if err := b.rec.DB.Migrate(ctx, log); err != nil {
+			return nil, err
+		}
+		a, err := newApp(cfg, settings, b, log, appOptions{})
+		if err != nil {
+			return nil, err
+		}
+		a.imports.ownYearLevel = slog.LevelDebug
+		_, err = a.imports.apply(ctx, b.rec.Holidays, settings.Policy, log)
+		return a, err
+	}()
+	if err != nil {
+		b.Close()
+		return nil, nil, err
+	}
+	return a, b, nil
+}
+
+func ticketList(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "ticket list", "ticket list [--open] [--unit U] [--limit N] [--json]")
+	open := fs.Bool("open", false, "only tickets not closed")
+	unit := fs.String("unit", "", "only this unit's tickets")
+	limit := fs.Int("limit", 50, "at most this many, newest first (1 to 1000)")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return usageError{fmt.Errorf("--limit %d: want 1 to 1000", *limit)}
+	}
+	var o opened
+	if err := o.open(ctx, env); err != nil {
+		return err
+	}
+	defer o.close()
+	name := strings.TrimSpace(*unit)
+	if u, ok := o.policy.Unit(name); ok {
+		name = u.Name
+	}
+	ts, err := o.b.rec.Tickets.ListTickets(ctx, store.TicketFilter{Open: *open, Unit: name, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		out := make([]ticketview.JSON, len(ts))
+		for i := range ts {
+			out[i] = ticketview.NewJSON(&ts[i], nil, o.cfg.Location)
+		}
+		return writeJSON(env, out)
+	}
+	return ticketview.Table(env.stdout, ts, o.cfg.Location)
+}
+
+func ticketShow(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "ticket show", "ticket show N [--json]\n\nPrints the service ticket form (系统服务单) and the service log.")
+	asJSON := fs.Bool("json", false, "print one JSON object, with the service log")
+	id, rest, err := ticketArg(args)
+	if err != nil {
+		return err
+	}
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if id == 0 {
+		return usageError{errors.New("which ticket? hotline ticket show N")}
+	}
+	var o opened
+	if err := o.open(ctx, env); err != nil {
+		return err
+	}
+	defer o.close()
+	t, err := o.b.rec.Tickets.Ticket(ctx, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("no ticket #%d", id)
+	}
+	if err != nil {
+		return err
+	}
+	events, err := o.b.rec.Tickets.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(env, ticketview.NewJSON(t, events, o.cfg.Location))
+	}
+	ticketview.Form(env.stdout, t, events, o.cfg.Location)
+	return nil
+}
+
+// ticketArg takes the ticket number from the arguments (before or after
+// the flags; "#12" or "12").
+func ticketArg(args []string) (int64, []string, error) {
+	var rest []string
+	var id int64
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || id != 0 {
+			rest = append(rest, a)
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
+		if err != nil || n <= 0 {
+			return 0, nil, usageError{fmt.Errorf("%q is not a ticket number", a)}
+		}
+		id = n
+	}
+	if slices.ContainsFunc(rest, isHelp) {
+		return 0, rest, nil
+	}
+	return id, rest, nil
+}
+
+func writeJSON(env *cliEnv, v any) error {
+	enc := json.NewEncoder(env.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
