@@ -70,6 +70,31 @@ func BenchmarkClockDeadlinesSevere5x9(b *testing.B) {
 	}
 }
 
+// A severe call at 21:00 on a plan with channel targets and the
+// out-of-hours rule: three rules weighed per goal.
+func BenchmarkClockDeadlinesPhoneOutOfHours5x9(b *testing.B) {
+	cal, err := PresetCalendar("5x9", shanghai)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPlan(PlanSpec{Name: "seed001", Calendar: cal, Targets: DefaultTargets(),
+		Channels:   map[string]ChannelTargets{"phone": {Response: Business(2 * time.Hour)}},
+		OutOfHours: &OutOfHours{Severities: []int{1, 2}, Response: Wall(4 * time.Hour)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := NewClock(p, 2, cst(b, "2026-03-09 21:00"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Channel = "phone"
+	b.ReportAllocs()
+	for b.Loop() {
+		d, _ := c.Deadlines(c.ReportedAt)
+		sinkTime = d.Response
+	}
+}
+
 // The same across the Spring Festival of 2028, a provisional year: its
 // statutory days come from the provisional table, built on first use.
 func BenchmarkAddWorkingDays5AcrossProvisionalSpringFestival(b *testing.B) {
