@@ -16,8 +16,9 @@ import (
 // confirmed draft gives it.
 type Report struct {
 	Channel, OpenID string // the customer on their channel
-	// Intake is how the request came in (bot.ChannelPhone, ...), whose
-	// commitments apply too; "" is Channel.
+	// Intake is how a request staff entered came in (bot.ChannelPhone,
+	// ...), whose commitments apply too; "" for a customer's own message,
+	// whose channel is Channel and whose time is At.
 	Intake string
 	// CustomerID, when set, is the customer of the ticket, a known one
 	// whose details stay as they are (staff opened it for them); Channel
@@ -83,7 +84,7 @@ func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
 // own message, now for a request staff enter later (the clock still runs
 // from the time it came in).
 func (l *Lifecycle) opened(r Report) time.Time {
-	if r.Intake == "" || r.Intake == r.Channel || l.now == nil {
+	if r.Intake == "" || l.now == nil {
 		return r.At
 	}
 	return l.now()

@@ -188,3 +188,33 @@ func TestTicketNewBadInput(t *testing.T) {
 		}
 	})
 }
+
+// A call entered later than it came in: the clock runs from the call, the
+// service log says when it was written down.
+func TestTicketNewEnteredLater(t *testing.T) {
+	env, _, dir := ticketEnv(t)
+	at := time.Now().Add(-3 * time.Hour).Truncate(time.Second)
+	code, _, stderr := runWith(context.Background(), env, "ticket", "new", "--unit", "某单位", "--contact", "李四", "--phone", "13912345678",
+		"--channel", "phone", "--severity", "4", "--description", "导出乱码", "--at", at.Format(time.RFC3339))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	withRecords(t, dir, func(rec *store.Records) {
+		tk, err := rec.Tickets.Ticket(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := rec.Tickets.Events(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tk.ReportedAt.Equal(at) || time.Since(tk.CreatedAt) > time.Minute {
+			t.Errorf("reported %v, created %v", tk.ReportedAt, tk.CreatedAt)
+		}
+		for _, e := range events {
+			if time.Since(e.At) > time.Minute {
+				t.Errorf("event %s at %v, want when it was written down", e.Kind, e.At)
+			}
+		}
+	})
+}
