@@ -21,16 +21,11 @@ import (
 // at resolved, into the embedded database under dir.
 func seedServed(t *testing.T, dir string, n int, resolved time.Time) {
 	t.Helper()
+	withRecords(t, dir, func(rec *store.Records) { seedServedIn(t, rec, n, resolved) })
+}
+
+func seedServedIn(t *testing.T, rec *store.Records, n int, resolved time.Time) {
 	ctx := context.Background()
-	db, err := store.OpenEmbedded(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx, newLogger(os.Stderr, 8)); err != nil {
-		t.Fatal(err)
-	}
-	rec := store.NewRecords(db)
 	for i := range n {
 		c := &bot.Customer{Channel: "wechat", OpenID: fmt.Sprintf("o%d", i), UnitName: "市中心医院", Subscribed: true, UpdatedAt: resolved}
 		if err := rec.Customers.SaveCustomer(ctx, c); err != nil {
