@@ -91,20 +91,25 @@ type Ticket struct {
 	ResolutionDue *time.Time `db:"resolution_due"` // nil: no resolution target
 	// ResponseRule and ResolutionRule name the commitment that set each
 	// deadline (sla.Rule: severity, channel, out_of_hours); "" for none.
-	ResponseRule   string     `db:"response_rule"`
-	ResolutionRule string     `db:"resolution_rule"`
-	Paused         string     `db:"paused"` // business time paused so far, see sla.Clock.Paused
-	PausedSince    *time.Time `db:"paused_since"`
-	RespondedAt    *time.Time `db:"responded_at"`
-	ResolvedAt     *time.Time `db:"resolved_at"`
-	ClosedAt       *time.Time `db:"closed_at"`
-	AssigneeID     *int64     `db:"assignee_id"`
-	StaffName      string     `db:"staff_name"`
-	StaffNumber    string     `db:"staff_number"`
-	Handling       string     `db:"handling"` // phone, remote, onsite
-	Resolution     string     `db:"resolution"`
-	CreatedAt      time.Time  `db:"created_at"`
-	UpdatedAt      time.Time  `db:"updated_at"`
+	ResponseRule   string `db:"response_rule"`
+	ResolutionRule string `db:"resolution_rule"`
+	// CallBack: the customer cannot be messaged (a caller who does not
+	// follow the official account); staff call them back.
+	CallBack bool `db:"call_back"`
+	// UnitKey is UnitName as names are matched (UnitKey), for lists by unit.
+	UnitKey     string     `db:"unit_key"`
+	Paused      string     `db:"paused"` // business time paused so far, see sla.Clock.Paused
+	PausedSince *time.Time `db:"paused_since"`
+	RespondedAt *time.Time `db:"responded_at"`
+	ResolvedAt  *time.Time `db:"resolved_at"`
+	ClosedAt    *time.Time `db:"closed_at"`
+	AssigneeID  *int64     `db:"assignee_id"`
+	StaffName   string     `db:"staff_name"`
+	StaffNumber string     `db:"staff_number"`
+	Handling    string     `db:"handling"` // phone, remote, onsite
+	Resolution  string     `db:"resolution"`
+	CreatedAt   time.Time  `db:"created_at"`
+	UpdatedAt   time.Time  `db:"updated_at"`
 }
 
 // IsOpen reports whether the ticket still needs work or confirmation.

@@ -19,7 +19,7 @@ var _ bot.TicketStore = (*Tickets)(nil)
 
 const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_name, phone, room, description,
 	severity, status, plan, paid_service, reported_at, response_due, resolution_due, response_rule, resolution_rule,
-	paused, paused_since,
+	call_back, unit_key, paused, paused_since,
 	responded_at, resolved_at, closed_at, assignee_id, staff_name, staff_number, handling, resolution,
 	created_at, updated_at`
 
@@ -164,10 +164,10 @@ func insertTicketSQL(args *[]any, t *bot.Ticket, customer string) string {
 	now := utc(t.CreatedAt)
 	return `INSERT INTO tickets (` + cols + `customer_id, opened_by, channel, unit_name, contact_name,
 		phone, room, description, severity, status, plan, paid_service, reported_at, response_due, resolution_due,
-		response_rule, resolution_rule, assignee_id, staff_name, staff_number, created_at, updated_at)
+		response_rule, resolution_rule, call_back, unit_key, assignee_id, staff_name, staff_number, created_at, updated_at)
 		VALUES (` + id + customer + ", " + argList(args, t.OpenedBy, t.Channel, t.UnitName, t.ContactName, t.Phone,
 		t.Room, t.Description, t.Severity, t.Status, t.Plan, t.PaidService, utc(t.ReportedAt), utc(t.ResponseDue),
-		utcPtr(t.ResolutionDue), t.ResponseRule, t.ResolutionRule, t.AssigneeID, t.StaffName, t.StaffNumber, now, now) + `)
+		utcPtr(t.ResolutionDue), t.ResponseRule, t.ResolutionRule, t.CallBack, bot.UnitKey(t.UnitName), t.AssigneeID, t.StaffName, t.StaffNumber, now, now) + `)
 		RETURNING id, customer_id`
 }
 
@@ -267,7 +267,7 @@ func (tk *Tickets) OpenTicketsAfter(ctx context.Context, after int64, limit int)
 // TicketFilter narrows ListTickets.
 type TicketFilter struct {
 	Open  bool   // only tickets not closed
-	Unit  string // only this unit's, by the name as stored ("" for all)
+	Unit  string // only this unit's, matched as bot.UnitKey matches ("" for all)
 	Limit int    // at most this many; 0 means 50
 }
 
@@ -279,7 +279,7 @@ func (tk *Tickets) ListTickets(ctx context.Context, f TicketFilter) ([]bot.Ticke
 		q += ` AND closed_at IS NULL`
 	}
 	if f.Unit != "" {
-		q += ` AND unit_name = ` + arg(&args, f.Unit)
+		q += ` AND unit_key = ` + arg(&args, bot.UnitKey(f.Unit))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50

@@ -72,6 +72,9 @@ func (r *Renewals) Notice(ctx context.Context, j bot.Job, now time.Time) (string
 		return "", nil, err
 	}
 	for _, c := range contacts {
+		if !c.Messageable() {
+			continue
+		}
 		reply := bot.Reply{Text: "您好，" + text + "到期后我们仍会为您服务，但将按有偿服务处理。如需续签年度服务，请回复「人工」，我们会尽快与您联系。",
 			Fallback: &bot.TemplateMessage{Kind: "renewal", ClientMsgID: j.Key, Fields: map[string]string{"unit": u.Name, "date": end.String()}}}
 		if m := r.notify.Customers(); m != nil {

@@ -19,6 +19,12 @@ func (n *Notifier) Card(t *bot.Ticket, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "工单 #%d｜%s｜%s\n", t.ID, conversation.SeverityName(t.Severity), t.Status.Label())
 	fmt.Fprintf(&b, "单位：%s\n联系人：%s  电话：%s\n", OrDash(t.UnitName), OrDash(t.ContactName), OrDash(t.Phone))
+	if t.Channel != "" && t.Channel != bot.ChannelWeChat {
+		fmt.Fprintf(&b, "受理渠道：%s\n", bot.ChannelLabel(t.Channel))
+	}
+	if t.CallBack {
+		b.WriteString(CallBackLine(t) + "\n")
+	}
 	if t.Room != "" {
 		fmt.Fprintf(&b, "房间：%s\n", t.Room)
 	}
@@ -36,6 +42,12 @@ func (n *Notifier) Card(t *bot.Ticket, now time.Time) string {
 		fmt.Fprintf(&b, "处理人：%s（%s）\n", t.StaffName, t.StaffNumber)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// CallBackLine tells staff that a ticket's customer is reached by phone
+// only.
+func CallBackLine(t *bot.Ticket) string {
+	return fmt.Sprintf("📞 客户未关注公众号，微信无法送达：请电话联系 %s %s", t.ContactName, t.Phone)
 }
 
 // DeadlineLine is one committed time for staff: when, and how long left.

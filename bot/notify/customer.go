@@ -19,7 +19,7 @@ func (n *Notifier) Customer(ctx context.Context, t *bot.Ticket, text, status str
 // Reply pushes a reply (a question with choices, say) to a ticket's
 // customer, with its fallback.
 func (n *Notifier) Reply(ctx context.Context, t *bot.Ticket, r bot.Reply) {
-	if n.customer == nil {
+	if n.customer == nil || t.CallBack {
 		return
 	}
 	c, err := n.customers.CustomerByID(ctx, t.CustomerID)

@@ -80,20 +80,11 @@ func WithRoles(roster []bot.Staff, roles ...string) []bot.Staff {
 
 // Ping sends the assignee the ticket with its buttons.
 func (n *Notifier) Ping(ctx context.Context, to *bot.Staff, t *bot.Ticket, now time.Time) error {
-	return n.PingWith(ctx, to, t, now, "")
-}
-
-// PingWith is Ping with a note under the card ("" for none).
-func (n *Notifier) PingWith(ctx context.Context, to *bot.Staff, t *bot.Ticket, now time.Time, note string) error {
 	if n.staffChat == nil || to.TelegramUserID == nil {
 		return nil
 	}
-	text := "🔔 新工单\n" + n.Card(t, now)
-	if note != "" {
-		text += "\n" + note
-	}
 	return n.staffChat.SendStaff(ctx, bot.StaffMessage{ChatID: *to.TelegramUserID, Ref: PingRef(t.ID), TicketID: t.ID,
-		Text: text, Buttons: PingButtons(t)})
+		Text: "🔔 新工单\n" + n.Card(t, now), Buttons: PingButtons(t)})
 }
 
 // PingRef names a ticket's ping for later edits.

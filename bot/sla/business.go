@@ -28,6 +28,22 @@ func (c *Calendar) IsOpen(t time.Time) bool {
 	return false
 }
 
+// InServiceDay reports whether t falls between the opening of its day's
+// first service window and the close of its last: in service hours, or in
+// a break between them (a lunch hour). Outside it are nights, and days
+// without service.
+func (c *Calendar) InServiceDay(t time.Time) bool {
+	day := c.dateOf(t)
+	ws := c.windows(day, day.Weekday())
+	if len(ws) == 0 {
+		return false
+	}
+	clock := newDayClock(day, c.loc)
+	first, _ := c.span(clock, ws[0], time.Time{})
+	_, last := c.span(clock, ws[len(ws)-1], time.Time{})
+	return !t.Before(first) && t.Before(last)
+}
+
 // NextOpen returns the first moment at or after t inside service hours: t
 // itself when it is inside a window, otherwise the start of the next window.
 // Notifications that should not wake anyone at night wait for it.

@@ -46,6 +46,8 @@ func TestChannelTargets(t *testing.T) {
 		{"urgent on Saturday", "wechat", 1, "2026-03-14 10:00", "2026-03-14 14:00", RuleOutOfHours},
 		// In service hours the out-of-hours rule does not apply.
 		{"urgent in hours", "wechat", 2, "2026-03-09 10:00", "2026-03-09 15:00", RuleSeverity},
+		// A lunch break is not out of hours: the severity's 4h count on.
+		{"urgent at lunch", "wechat", 2, "2026-03-09 12:30", "2026-03-09 17:00", RuleSeverity},
 		// Minor at night: not an urgent severity; the phone's 2h count from the opening.
 		{"minor out of hours", "phone", 3, "2026-03-09 21:00", "2026-03-10 10:00", RuleChannel},
 	}
@@ -88,6 +90,28 @@ func TestOutOfHoursReminders(t *testing.T) {
 	last := rs[len(rs)-1]
 	if last.Goal != GoalResolution || last.Rule != RuleSeverity || c.NotifyAt(last).Before(last.At) || !p.Calendar().IsOpen(c.NotifyAt(last)) {
 		t.Errorf("resolution reminder %+v sent %v: want it on the severity's rule, inside service hours", last, c.NotifyAt(last))
+	}
+}
+
+// A response capped at a stricter resolution takes the resolution's rule
+// with its time: a wall-clock resolution at night is chased at night.
+func TestCappedResponseTakesTheRule(t *testing.T) {
+	p, err := NewPlan(PlanSpec{Name: "p", Calendar: preset(t, "5x9", shanghai), Targets: DefaultTargets(),
+		OutOfHours: &OutOfHours{Severities: []int{2}, Resolution: Wall(4 * time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustClock(t, p, 2, cst(t, "2026-03-09 21:00"))
+	d := deadlines(t, c, c.ReportedAt)
+	if !d.Response.Equal(cst(t, "2026-03-10 01:00")) || d.ResponseRule != RuleOutOfHours || d.ResolutionRule != RuleOutOfHours {
+		t.Fatalf("deadlines %+v: want both at 01:00 by out_of_hours", d)
+	}
+	rs, err := c.Reminders(c.ReportedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rs[0]; !r.At.Equal(cst(t, "2026-03-09 23:00")) || !c.NotifyAt(r).Equal(r.At) {
+		t.Errorf("first reminder %+v, sent %v: want 23:00, not held", r, c.NotifyAt(r))
 	}
 }
 

@@ -158,7 +158,9 @@ func (c Clock) Deadlines(now time.Time) (Deadlines, error) {
 		}
 	}
 	if !d.Resolution.IsZero() && d.Response.After(d.Resolution) {
-		d.Response = d.Resolution // a fault fixed is a fault responded to: never promise the response later
+		// A fault fixed is a fault responded to: never promise the response
+		// later, and chase it as the resolution's rule does.
+		d.Response, d.ResponseRule = d.Resolution, d.ResolutionRule
 	}
 	return d, nil
 }
@@ -340,7 +342,11 @@ func (c Clock) appendReminders(rs []Reminder, t SeverityTargets, g Goal, due tim
 		return rs
 	}
 	cal := t.Calendar
-	wall := r != RuleSeverity && c.targetOf(t, g, r).Kind == WallClock
+	target := c.targetOf(t, g, r)
+	if !target.IsSet() { // a response capped at the resolution: its rule's resolution target
+		target = c.targetOf(t, GoalResolution, r)
+	}
+	wall := r != RuleSeverity && target.Kind == WallClock
 	window := cal.BusinessBetween(c.ReportedAt, due)
 	if wall {
 		window = due.Sub(c.ReportedAt)

@@ -237,10 +237,11 @@ func (p *Plan) Channel(name string) (ChannelTargets, bool) {
 
 // OutOfHoursFor returns the out-of-hours commitment when it applies to a
 // request of severity sev made at t: the severity is listed and t is
-// outside the service hours of the plan's calendar.
+// outside the service day of the plan's calendar (at night, or on a day
+// without service; a lunch break is not out of hours).
 func (p *Plan) OutOfHoursFor(sev int, t time.Time) (OutOfHours, bool) {
 	o := p.outOfHours
-	if o == nil || !slices.Contains(o.Severities, sev) || p.cal.IsOpen(t) {
+	if o == nil || !slices.Contains(o.Severities, sev) || p.cal.InServiceDay(t) {
 		return OutOfHours{}, false
 	}
 	return *o, true

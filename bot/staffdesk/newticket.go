@@ -80,15 +80,8 @@ func (d *Desk) carryOutNew(ctx context.Context, s *bot.Staff, chat int64, out st
 	if err := d.states.SetStaffState(ctx, s.ID, out.Next); err != nil {
 		return err
 	}
-	if out.Next.New != nil && d.jobs != nil {
-		touched := out.Next.New.Touched
-		ref := strconv.FormatInt(s.ID, 10)
-		j := bot.Job{Kind: JobNewExpire, Ref: ref, Payload: touched.UTC().Format(time.RFC3339Nano),
-			Key: fmt.Sprintf("%s:%s:%d", JobNewExpire, ref, touched.UnixNano()), DueAt: touched.Add(staffdialog.NewIdle)}
-		if err := d.jobs.AddJobs(ctx, []bot.Job{j}, d.now()); err != nil {
-			// The dialogue still expires: the next answer finds it stale.
-			d.log.Warn("schedule /new expiry", slog.String("err", err.Error()))
-		}
+	if out.Next.New != nil {
+		d.scheduleExpiry(ctx, s, out.Next.New)
 	}
 	if out.Reply != nil {
 		if err := d.notify.Send(ctx, bot.StaffMessage{ChatID: chat, Text: out.Reply.Text, Buttons: out.Reply.Buttons}); err != nil {
@@ -99,6 +92,21 @@ func (d *Desk) carryOutNew(ctx context.Context, s *bot.Staff, chat int64, out st
 		return nil
 	}
 	return d.openNew(ctx, s, chat, out.Open)
+}
+
+// scheduleExpiry schedules the end of a draft left idle from its last
+// touch. Without it the dialogue still expires: the next answer finds it
+// stale.
+func (d *Desk) scheduleExpiry(ctx context.Context, s *bot.Staff, draft *staffdialog.NewDraft) {
+	if d.jobs == nil {
+		return
+	}
+	ref := strconv.FormatInt(s.ID, 10)
+	j := bot.Job{Kind: JobNewExpire, Ref: ref, Payload: draft.Touched.UTC().Format(time.RFC3339Nano),
+		Key: fmt.Sprintf("%s:%s:%d", JobNewExpire, ref, draft.Touched.UnixNano()), DueAt: draft.Touched.Add(staffdialog.NewIdle)}
+	if err := d.jobs.AddJobs(ctx, []bot.Job{j}, d.now()); err != nil {
+		d.log.Warn("schedule /new expiry", slog.String("err", err.Error()))
+	}
 }
 
 // openNew opens the ticket of a finished draft and tells the staff member
@@ -124,6 +132,7 @@ func (d *Desk) openNew(ctx context.Context, s *bot.Staff, chat int64, draft *sta
 		if serr := d.states.SetStaffState(ctx, s.ID, staffdialog.State{Awaiting: staffdialog.AwaitNew, New: &back}); serr != nil {
 			return errors.Join(err, serr)
 		}
+		d.scheduleExpiry(ctx, s, &back)
 		var ue *bot.UserError
 		if errors.As(err, &ue) {
 			return d.notify.Tell(ctx, chat, ue.Message+"\n请点「修改」更正后再确认。")

@@ -203,6 +203,9 @@ func (d *Desk) askMissing(ctx context.Context, s *bot.Staff, chat int64, t *bot.
 	if !ticket.Allowed(t, bot.Pause) {
 		return alreadyText(t, nil), nil
 	}
+	if t.CallBack { // nothing would resume the clock: the customer cannot answer in WeChat
+		return "客户未关注公众号，无法在线等待补充：请电话联系客户", nil
+	}
 	st, reply := staffdialog.AskMissing(t.ID)
 	if err := d.states.SetStaffState(ctx, s.ID, st); err != nil {
 		return "", err

@@ -96,5 +96,8 @@ func (d *Desk) ticketToAnswer(ctx context.Context, s *bot.Staff, chat, ticketID 
 	if !s.MayAct(t) {
 		return nil, d.notify.Tell(ctx, chat, fmt.Sprintf("工单 #%d 由 %s 处理，只有处理人或主管可以答复客户。", t.ID, notify.OrDash(t.StaffName)))
 	}
+	if t.CallBack {
+		return nil, d.notify.Tell(ctx, chat, fmt.Sprintf("工单 #%d：未转达。%s", t.ID, notify.CallBackLine(t)))
+	}
 	return t, nil
 }

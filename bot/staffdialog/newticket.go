@@ -23,7 +23,7 @@ import (
 // wherever there is a choice; typing works as well.
 
 // NewAction is the callback action of the dialogue's buttons:
-// new:sev:N, new:unit:I (the I-th unit offered), new:unitas (the name as
+// new:sev:N, new:unit:S:I (the I-th unit offered by search S), new:unitas (the name as
 // typed), new:ch:CHANNEL, new:now, new:skip (no room), new:ok, new:edit,
 // new:edit:FIELD, new:eng, new:to:ID (0: the usual assignment), new:no.
 const NewAction = "new"
@@ -70,6 +70,7 @@ type NewDraft struct {
 	Unit        string    `json:"unit,omitempty"`
 	KnownUnit   bool      `json:"known_unit,omitempty"`
 	Offered     []string  `json:"offered,omitempty"` // the units offered as buttons
+	Search      int       `json:"search,omitempty"`  // which search offered them: an older list's button is refused
 	Typed       string    `json:"typed,omitempty"`   // the last unit typed that matched none
 	Misses      int       `json:"misses,omitempty"`  // unit searches that found nothing
 	Contact     string    `json:"contact,omitempty"`
@@ -246,13 +247,15 @@ func NewPress(st State, arg string, env NewEnv) NewOutcome {
 		}
 		d.Severity = sev
 	case verb == "unit" && d.Step == newUnit:
-		i, err := strconv.Atoi(val)
-		if err != nil || i < 0 || i >= len(d.Offered) {
-			return NewOutcome{Next: st, Toast: "无效的按钮"}
+		search, index, _ := strings.Cut(val, ":")
+		g, err1 := strconv.Atoi(search)
+		i, err2 := strconv.Atoi(index)
+		if err1 != nil || err2 != nil || g != d.Search || i < 0 || i >= len(d.Offered) {
+			return NewOutcome{Next: st, Toast: "这是之前的查找结果，请在最新的列表中选择"}
 		}
-		d.Unit, d.KnownUnit = d.Offered[i], true
+		d.setUnit(d.Offered[i], true)
 	case verb == "unitas" && d.Step == newUnit && d.Typed != "" && d.Misses >= unitTriesBefore:
-		d.Unit, d.KnownUnit = d.Typed, false
+		d.setUnit(d.Typed, false)
 	case verb == "skip" && d.Step == newRoom:
 		d.Room = ""
 	case verb == "ch" && d.Step == newChannel && slices.Contains(bot.StaffChannels, val):
@@ -365,13 +368,13 @@ func (d NewDraft) searchUnit(text string, env NewEnv) NewOutcome {
 	}
 	switch {
 	case len(found) == 1:
-		d.Unit, d.KnownUnit, d.Offered, d.Typed, d.Misses = found[0], true, nil, "", 0
+		d.setUnit(found[0], true)
 		return d.next(env)
 	case len(found) > 1:
-		d.Offered = found[:min(len(found), maxUnitOffers)]
+		d.Offered, d.Search = found[:min(len(found), maxUnitOffers)], d.Search+1
 		rows := make([][]bot.Button, len(d.Offered))
 		for i, u := range d.Offered {
-			rows[i] = []bot.Button{{Text: u, Data: fmt.Sprintf("%s:unit:%d", NewAction, i)}}
+			rows[i] = []bot.Button{{Text: u, Data: fmt.Sprintf("%s:unit:%d:%d", NewAction, d.Search, i)}}
 		}
 		more := ""
 		if len(found) > maxUnitOffers {
@@ -387,6 +390,15 @@ func (d NewDraft) searchUnit(text string, env NewEnv) NewOutcome {
 		r.Buttons = [][]bot.Button{{{Text: "按「" + cut(text, 20) + "」登记", Data: NewAction + ":unitas"}}, cancelRow()}
 	}
 	return NewOutcome{Next: keep(d), Reply: r}
+}
+
+// setUnit takes the unit; an engineer chosen for another unit is dropped
+// (the usual assignment picks one who serves this one).
+func (d *NewDraft) setUnit(name string, known bool) {
+	if name != d.Unit {
+		d.Assign, d.AssignLabel = 0, ""
+	}
+	d.Unit, d.KnownUnit, d.Offered, d.Typed, d.Misses = name, known, nil, "", 0
 }
 
 // ask is the question of the draft's step.

@@ -51,7 +51,7 @@ func TestNewTicketDialogue(t *testing.T) {
 	out := play(t, env, []step{
 		{press: "sev:2", want: "客户单位", awaiting: true},
 		{text: "医院", want: "请选择单位", awaiting: true}, // two match: a pick list
-		{press: "unit:1", want: "联系人", awaiting: true},
+		{press: "unit:1:1", want: "联系人", awaiting: true},
 		{text: "张三", want: "联系电话", awaiting: true},
 		{text: "138 0459 1234", want: "房间", awaiting: true},
 		{press: "skip", want: "问题描述", awaiting: true},
@@ -74,6 +74,34 @@ func TestNewTicketDialogue(t *testing.T) {
 	}
 	if d.Key(5) != "new:5:"+strconv.FormatInt(monday1420.UnixNano(), 10) {
 		t.Errorf("key = %s", d.Key(5))
+	}
+}
+
+// A button of an earlier search is refused: the list it belonged to was
+// replaced by a narrower one. Changing the unit drops an engineer chosen
+// for the old one.
+func TestNewTicketUnitSearches(t *testing.T) {
+	env := newEnv(monday1420)
+	out := play(t, env, []step{
+		{press: "sev:3", want: "客户单位", awaiting: true},
+		{text: "医院", want: "请选择单位", awaiting: true},
+		{text: "大庆", want: "请选择单位", awaiting: true}, // a second list: 公积金中心, 人民医院
+		{press: "unit:1:0", want: "之前的查找结果", awaiting: true},
+		{press: "unit:2:1", want: "联系人", awaiting: true},
+		{text: "张三", want: "联系电话", awaiting: true},
+		{text: "13800138000", want: "房间", awaiting: true},
+		{press: "skip", want: "问题描述", awaiting: true},
+		{text: "挂号慢", want: "受理渠道", awaiting: true},
+		{press: "ch:phone", want: "何时提出", awaiting: true},
+		{press: "now", want: "单位：大庆市人民医院", awaiting: true},
+		{press: "eng", want: "派给哪位工程师", awaiting: true},
+		{press: "to:9", want: "指定 赵工", awaiting: true},
+		{press: "edit:unit", want: "客户单位", awaiting: true},
+		{text: "公积金", want: "自动派单", awaiting: true},
+		{press: "ok", want: "正在登记"},
+	})
+	if out.Open == nil || out.Open.Unit != "大庆市住房公积金管理中心" || out.Open.Assign != 0 {
+		t.Fatalf("open = %+v", out.Open)
 	}
 }
 

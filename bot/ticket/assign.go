@@ -62,12 +62,12 @@ func (a assignment) events() []bot.Event {
 
 // announce tells the staff of a ticket just opened: its assignee gets the
 // ping, or, queued, every lead hears of it.
-func (l *Lifecycle) announce(ctx context.Context, t *bot.Ticket, a assignment, now time.Time, note string) {
+func (l *Lifecycle) announce(ctx context.Context, t *bot.Ticket, a assignment, now time.Time) {
 	err := a.err
 	switch {
 	case err != nil, a.event == nil:
 	case a.to != nil:
-		err = l.notify.PingWith(ctx, a.to, t, now, note)
+		err = l.notify.Ping(ctx, a.to, t, now)
 	default:
 		err = l.notify.TellLeads(ctx, a.roster, t, now)
 	}

@@ -103,14 +103,16 @@ func (l *Lifecycle) OpenForCall(ctx context.Context, c Call) (OpenedCall, error)
 	}
 	now := l.now()
 	r.Events = func(*bot.Ticket) []bot.Event { return callEvents(c, linked != nil, now, l.policy.Location) }
-	r.PingNote = callBackNote(c, linked != nil)
+	r.CallBack = linked == nil
 	o, err := l.Open(ctx, r)
 	if err != nil {
 		return OpenedCall{}, err
 	}
 	out := OpenedCall{Opened: o, Linked: linked != nil}
 	if o.Created && linked != nil {
-		l.notify.Customer(ctx, o.Ticket, CallPromise(o.Ticket, o.Clock, now), "已受理")
+		t := o.Ticket
+		l.notify.Reply(ctx, t, bot.Reply{Text: CallPromise(t, o.Clock, now),
+			Fallback: notify.TicketTemplate(t, "已受理", t.ResponseDue, l.policy.Location)}) // as the intake promises
 		for _, a := range l.attach {
 			if err := a(ctx, linked.Channel, linked.OpenID, o.Ticket.ID); err != nil {
 				l.log.Warn("attach the caller's session to the ticket", slog.Int64("ticket", o.Ticket.ID), slog.String("err", err.Error()))
@@ -125,8 +127,8 @@ func (l *Lifecycle) OpenForCall(ctx context.Context, c Call) (OpenedCall, error)
 }
 
 // findCaller is the official account's customer who called: the one who
-// gave that phone number (seen last first), else the one of that unit with
-// that name; nil when there is none.
+// gave that phone number (seen last first), else the only one of that unit
+// with that name; nil when there is none (or the name is not unique).
 func (l *Lifecycle) findCaller(ctx context.Context, c Call) (*bot.Customer, error) {
 	byPhone, err := l.customers.CustomersByPhone(ctx, bot.ChannelWeChat, c.Phone)
 	if err != nil {
@@ -139,12 +141,13 @@ func (l *Lifecycle) findCaller(ctx context.Context, c Call) (*bot.Customer, erro
 	if err != nil {
 		return nil, fmt.Errorf("find caller by unit: %w", err)
 	}
-	for _, cu := range ofUnit {
-		if cu.Messageable() && strings.TrimSpace(cu.Name) == c.Contact {
-			return &cu, nil
-		}
+	named := slices.DeleteFunc(ofUnit, func(cu bot.Customer) bool {
+		return !cu.Messageable() || strings.TrimSpace(cu.Name) != c.Contact
+	})
+	if len(named) != 1 {
+		return nil, nil // nobody, or two of that name: the promise must not reach the wrong one
 	}
-	return nil, nil
+	return &named[0], nil
 }
 
 // callEvents are the first lines of a call's service log: who took it,
@@ -163,15 +166,6 @@ func callEvents(c Call, linked bool, now time.Time, loc *time.Location) []bot.Ev
 		events = append(events, bot.SystemEvent(now, "call_back", "客户未关注公众号，无法在微信通知，请电话联系 "+c.Phone))
 	}
 	return events
-}
-
-// callBackNote is what the engineer's ping adds for a caller the desk
-// cannot message.
-func callBackNote(c Call, linked bool) string {
-	if linked {
-		return ""
-	}
-	return fmt.Sprintf("📞 %s受理，客户未关注公众号：请电话联系 %s %s", bot.ChannelLabel(c.Channel), c.Contact, c.Phone)
 }
 
 // CallPromise is what a caller who follows the official account reads:

@@ -36,8 +36,9 @@ type Report struct {
 	Events func(t *bot.Ticket) []bot.Event
 	// Assign is the engineer staff chose; nil: the usual assignment.
 	Assign *bot.Staff
-	// PingNote is a line the assignee's ping adds (call the customer back).
-	PingNote string
+	// CallBack: the customer cannot be messaged (a caller known by phone
+	// only); the ticket says to call them back.
+	CallBack bool
 }
 
 // Opened is a ticket just opened, or found opened by an earlier try.
@@ -75,7 +76,7 @@ func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
 	}
 	if created {
 		l.log.Info("ticket opened", slog.Int64("ticket", t.ID), slog.Int("severity", t.Severity), slog.String("plan", t.Plan))
-		l.announce(ctx, t, a, now, r.PingNote)
+		l.announce(ctx, t, a, now)
 	}
 	return Opened{Ticket: t, Clock: clock, Created: created}, nil
 }
@@ -113,7 +114,7 @@ func (l *Lifecycle) newTicket(ctx context.Context, r Report) (*bot.Ticket, sla.C
 	t := &bot.Ticket{OpenedBy: r.Key, Channel: clock.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
 		Room: r.Room, Description: r.Description, Severity: r.Severity, Status: bot.StatusOpen, Plan: planName,
 		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: l.opened(r),
-		ResponseRule: string(due.ResponseRule), ResolutionRule: string(due.ResolutionRule)}
+		ResponseRule: string(due.ResponseRule), ResolutionRule: string(due.ResolutionRule), CallBack: r.CallBack}
 	if !due.Resolution.IsZero() {
 		t.ResolutionDue = &due.Resolution
 	}

@@ -102,8 +102,8 @@ type usageError struct{ error }
 func newFlagSet(env *cliEnv, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stdout)
-	fs.Usage = func() {
-		fmt.Fprintf(env.stdout, "Usage: hotline %s\n\n", synopsis)
+	fs.Usage = func() { // to the set's output: silent while parseFlags parses, so --help prints once
+		fmt.Fprintf(fs.Output(), "Usage: hotline %s\n\n", synopsis)
 		fs.PrintDefaults()
 	}
 	return fs

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot"
@@ -82,11 +83,15 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	call, err := f.call(cfg.Location, time.Now())
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
+	if err != nil {
+		return err
+	}
+	call, err := f.call(cfg.Location, time.Now(), settings.Policy.Unit)
 	if err != nil {
 		return usageError{err}
 	}
-	a, b, err := openApp(ctx, env, cfg)
+	a, b, err := openApp(ctx, env, cfg, settings)
 	if err != nil {
 		return err
 	}
@@ -101,9 +106,6 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		call.Assign = s
 	}
-	if u, ok := a.policy.Unit(call.Unit); ok {
-		call.Unit = u.Name // the policy's spelling, as /new's pick list gives it
-	}
 	o, err := a.desk.Lifecycle.OpenForCall(ctx, call)
 	var ue *bot.UserError
 	if errors.As(err, &ue) {
@@ -115,11 +117,14 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	if f.json {
 		return writeJSON(env, ticketview.NewJSON(o.Ticket, nil, cfg.Location))
 	}
-	return ticketview.Opened(env.stdout, o.Ticket, o.Created, o.Linked, cfg.Location)
+	// The number alone on stdout, as the contract has it (scripts read
+	// it); what was promised and who was told, for people, on stderr.
+	fmt.Fprintln(env.stdout, o.Ticket.ID)
+	return ticketview.Opened(env.stderr, o.Ticket, o.Created, o.Linked, cfg.Location)
 }
 
 // call checks the flags and builds the call they describe.
-func (f ticketNewFlags) call(loc *time.Location, now time.Time) (ticket.Call, error) {
+func (f ticketNewFlags) call(loc *time.Location, now time.Time, unit func(string) (bot.Unit, bool)) (ticket.Call, error) {
 	for _, req := range []struct{ name, val string }{{"unit", f.unit}, {"contact", f.contact}, {"phone", f.phone},
 		{"channel", f.channel}, {"description", f.description}} {
 		if strings.TrimSpace(req.val) == "" {
@@ -135,31 +140,42 @@ func (f ticketNewFlags) call(loc *time.Location, now time.Time) (ticket.Call, er
 	if _, ok := conversation.NormalisePhone(f.phone); !ok {
 		return ticket.Call{}, fmt.Errorf("--phone %q: want a mobile number (11 digits) or a landline with its area code, like 0459-1234567", f.phone)
 	}
-	at := now
+	at, bucket := now, now.Truncate(callKeyWindow)
 	if f.at != "" {
 		var err error
 		if at, err = parseAt(f.at, loc); err != nil {
 			return ticket.Call{}, err
 		}
+		bucket = at
+	}
+	switch {
+	case at.After(now.Add(time.Minute)):
+		return ticket.Call{}, fmt.Errorf("--at %s is in the future", f.at)
+	case now.Sub(at) > 30*24*time.Hour:
+		return ticket.Call{}, fmt.Errorf("--at %s is more than 30 days ago", f.at)
+	case utf8.RuneCountInString(f.description) > 4000:
+		return ticket.Call{}, errors.New("--description: longer than 4000 characters")
 	}
 	c := ticket.Call{Channel: f.channel, Unit: f.unit, Contact: f.contact, Phone: f.phone, Room: f.room,
 		Description: f.description, Severity: f.severity, At: at}
 	if err := c.Check(now); err != nil {
-		var ue *bot.UserError
-		if errors.As(err, &ue) && at.After(now) {
-			return c, fmt.Errorf("--at %s is in the future", f.at)
-		}
-		if errors.As(err, &ue) && at.Before(now) {
-			return c, fmt.Errorf("--at %s is more than 30 days ago", f.at)
-		}
 		return c, err
 	}
-	// The same call entered twice (a retried command) opens one ticket.
-	sum := sha256.Sum256([]byte(strings.Join([]string{c.Channel, c.Unit, c.Phone, strconv.Itoa(c.Severity), c.Description,
-		strconv.FormatInt(c.At.Unix(), 10)}, "\x00")))
+	if u, ok := unit(c.Unit); ok {
+		c.Unit = u.Name // the policy's spelling, as /new's pick list gives it
+	}
+	// The same call entered twice (a retried command) opens one ticket: the
+	// key is the call and its time, or without --at the ten minutes it was
+	// entered in.
+	sum := sha256.Sum256([]byte(strings.Join([]string{c.Channel, bot.UnitKey(c.Unit), c.Phone, strconv.Itoa(c.Severity),
+		c.Description, strconv.FormatInt(bucket.Unix(), 10)}, "\x00")))
 	c.Key = "cli:" + hex.EncodeToString(sum[:12])
 	return c, nil
 }
+
+// callKeyWindow is how long a ticket new without --at counts as a retry of
+// the same call.
+const callKeyWindow = 10 * time.Minute
 
 // parseAt reads --at: RFC 3339, or a date and time in the configured zone.
 func parseAt(s string, loc *time.Location) (time.Time, error) {
@@ -177,12 +193,8 @@ func parseAt(s string, loc *time.Location) (time.Time, error) {
 // openApp builds Hotline as serve does, on the migrated stores, for a
 // command that acts through the desk: its messages to staff wait in the
 // outbox for a running serve, and those to customers go at once.
-func openApp(ctx context.Context, env *cliEnv, cfg *Config) (*app, *backends, error) {
+func openApp(ctx context.Context, env *cliEnv, cfg *Config, settings *policyfile.Settings) (*app, *backends, error) {
 	log := newLogger(env.stderr, max(cfg.LogLevel, slog.LevelWarn))
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
-	if err != nil {
-		return nil, nil, err
-	}
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err

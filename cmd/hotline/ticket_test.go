@@ -117,19 +117,28 @@ func TestTicketCommands(t *testing.T) {
 			t.Fatalf("pings in the outbox: %d, %v", n, err)
 		}
 	})
-	// The same command again opens nothing.
-	code, out, _ = runWith(ctx, env, args[:len(args)-1]...)
-	if code != 0 || !strings.Contains(out, "was opened for this call before") {
-		t.Fatalf("ticket new again: exit %d: %s", code, out)
+	// The same command again opens nothing; without --json it prints the
+	// number alone, and the rest for people on stderr.
+	code, out, stderr = runWith(ctx, env, args[:len(args)-1]...)
+	if code != 0 || out != "1\n" || !strings.Contains(stderr, "was opened for this call before") {
+		t.Fatalf("ticket new again: exit %d: %q %q", code, out, stderr)
+	}
+	// Without --at, a retry within the same ten minutes is the same call.
+	noAt := []string{"ticket", "new", "--unit", "大庆市住房公积金管理中心", "--contact", "王五", "--phone", "13912345678",
+		"--channel", "email", "--severity", "4", "--description", "导出乱码"}
+	for range 2 {
+		if code, out, stderr = runWith(ctx, env, noAt...); code != 0 || out != "2\n" {
+			t.Fatalf("ticket new without --at: exit %d: %q %q", code, out, stderr)
+		}
 	}
 
-	code, out, _ = runWith(ctx, env, "ticket", "list", "--open", "--unit", "大庆市住房公积金管理中心")
-	if code != 0 || !strings.Contains(out, "#1") || !strings.Contains(out, "phone") || strings.Count(out, "\n") != 2 {
+	code, out, _ = runWith(ctx, env, "ticket", "list", "--open", "--unit", "大庆市 住房公积金管理中心")
+	if code != 0 || !strings.Contains(out, "#1") || !strings.Contains(out, "phone") || strings.Count(out, "\n") != 3 {
 		t.Fatalf("ticket list: exit %d:\n%s", code, out)
 	}
-	code, out, _ = runWith(ctx, env, "ticket", "list", "--json")
+	code, out, _ = runWith(ctx, env, "ticket", "list", "--json", "--limit", "1")
 	var list []ticketview.JSON
-	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != 1 || list[0].Number != 1 {
+	if code != 0 || json.Unmarshal([]byte(out), &list) != nil || len(list) != 1 || list[0].Number != 2 {
 		t.Fatalf("ticket list --json: exit %d:\n%s", code, out)
 	}
 	code, out, _ = runWith(ctx, env, "ticket", "show", "1")
@@ -171,6 +180,8 @@ func TestTicketNewBadInput(t *testing.T) {
 		{with("--at", time.Now().Add(time.Hour).Format(time.RFC3339)), 2, "is in the future"},
 		{with("--at", "yesterday"), 2, "--at \"yesterday\""},
 		{with("--assign", "999"), 2, "--assign: no staff number"},
+		{with("--description", strings.Repeat("长", 4001)), 2, "--description: longer than 4000 characters"},
+		{with("--at", time.Now().Add(-31*24*time.Hour).Format(time.RFC3339)), 2, "more than 30 days ago"},
 		{[]string{"ticket", "show", "abc"}, 2, "not a ticket number"},
 		{[]string{"ticket", "show", "42"}, 1, "no ticket #42"},
 		{[]string{"ticket", "frob"}, 2, "unknown subcommand"},

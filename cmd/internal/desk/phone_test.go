@@ -165,6 +165,23 @@ func TestUrgentCallOutOfHours(t *testing.T) {
 	if tk.CustomerID == 0 || f.count(`SELECT count(*) FROM customers WHERE channel = 'phone' AND open_id = '13912345678' AND NOT subscribed`) != 1 {
 		t.Errorf("the caller is not kept by phone: %+v", tk)
 	}
+	// Nothing pretends to reach them: /say is refused with the number to
+	// call, and 等待客户 (which only a WeChat answer would end) is refused.
+	f.staffText(engineerTG, "/say 1 您好，请重启服务器")
+	f.staffSaw(engineerTG, "工单 #1：未转达", "请电话联系 张三 13912345678")
+	f.press(engineerTG, "wait:1")
+	if st := f.stateOf(engineerTG); st.Awaiting != "" {
+		t.Errorf("等待客户 started on a call-back ticket: %+v", st)
+	}
+	if tk := f.ticketRow(1); tk.Status != bot.StatusOpen || tk.PausedSince != nil || !tk.CallBack {
+		t.Errorf("after 等待客户: %+v", tk)
+	}
+	if n := f.count(`SELECT count(*) FROM ticket_events WHERE kind = 'staff_message'`); n != 0 {
+		t.Errorf("%d staff messages recorded as relayed", n)
+	}
+	if msgs := f.wx.Messages(); len(msgs) != 0 {
+		t.Errorf("WeChat messages: %+v", msgs)
+	}
 }
 
 // Only dispatchers and leads open tickets for others; a stranger cannot
