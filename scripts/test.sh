@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
-test -z "$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: the files above need formatting" >&2; exit 1; }
+unformatted="$(gofmt -l .)"
+if [ -n "$unformatted" ]; then
+  printf '%s\n' "$unformatted" >&2
+  echo "gofmt: the files above need formatting" >&2
+  exit 1
+fi
 go vet ./...
 go test -race -count=1 ./...

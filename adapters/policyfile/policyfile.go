@@ -56,6 +56,9 @@ func Load(path string, loc *time.Location, log *slog.Logger) (*Settings, error) 
 func Parse(data []byte, base string, loc *time.Location, log *slog.Logger) (*Settings, error) {
 	var doc document
 	if len(bytes.TrimSpace(data)) > 0 {
+		if err := checkStaffNumbers(data); err != nil {
+			return nil, fmt.Errorf("HOTLINE_CONFIG: %w", err)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
@@ -83,6 +86,40 @@ func relativeTo(base string) func(string) ([]byte, error) {
 		}
 		return os.ReadFile(name)
 	}
+}
+
+// checkStaffNumbers refuses a staff number written without quotes: YAML
+// reads 007 as the number 7 (and 010 as 8 in YAML 1.1 tools), so a number
+// that looks right in the file could name someone else.
+func checkStaffNumbers(data []byte) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
+		return nil // the decode that follows says what is wrong
+	}
+	staff := mapValue(root.Content[0], "staff")
+	if staff == nil || staff.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for i, member := range staff.Content {
+		n := mapValue(member, "number")
+		if n != nil && n.Kind == yaml.ScalarNode && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 && n.Tag != "!!str" {
+			return fmt.Errorf("line %d: staff[%d].number: quote it, like number: \"%s\" (unquoted, YAML reads it as a number and may drop leading zeros)", n.Line, i, n.Value)
+		}
+	}
+	return nil
+}
+
+// mapValue is the value of key in a mapping node; nil when there is none.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 var yamlTypeRe = regexp.MustCompile(` not found in type [\w.]+`)

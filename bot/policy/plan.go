@@ -266,20 +266,31 @@ func (b *builder) staffMember(s StaffFile) (StaffSpec, error) {
 			return StaffSpec{}, fmt.Errorf("hours: no calendar %q", s.Hours)
 		}
 	}
+	units := make([]string, len(s.Units))
 	for j, u := range s.Units {
-		if !b.hasUnit(u) {
+		name, ok := b.unitNamed(u)
+		if !ok {
 			return StaffSpec{}, fmt.Errorf("units[%d]: %q is not under units", j, u)
 		}
+		units[j] = name
 	}
 	return StaffSpec{Number: strings.TrimSpace(s.Number), Name: strings.TrimSpace(s.Name), Roles: s.Roles,
-		TelegramUserID: s.TelegramUserID, Units: s.Units, Hours: s.Hours}, nil
+		TelegramUserID: s.TelegramUserID, Units: units, Hours: s.Hours}, nil
 }
 
-func (b *builder) hasUnit(name string) bool {
+// unitNamed is the policy's unit that name means, matched as customers'
+// unit names are (spaces, case and full-width letters aside). A policy
+// that lists no units takes any name: its units are those customers give.
+func (b *builder) unitNamed(name string) (string, bool) {
+	name = strings.TrimSpace(name)
+	if len(b.p.Units) == 0 {
+		return name, name != ""
+	}
+	key := bot.UnitKey(name)
 	for _, u := range b.p.Units {
-		if u.Name == strings.TrimSpace(name) {
-			return true
+		if bot.UnitKey(u.Name) == key {
+			return u.Name, true
 		}
 	}
-	return false
+	return "", false
 }

@@ -232,9 +232,14 @@ func (p *Policy) OfficialThrough() int {
 }
 
 // CheckStaff checks a staff member added outside the file (hotline staff
-// add) by the file's rules.
-func (p *Policy) CheckStaff(s StaffSpec) error {
+// add) by the file's rules, and returns it with its units as the policy
+// names them.
+func (p *Policy) CheckStaff(s StaffSpec) (StaffSpec, error) {
 	b := &builder{p: p}
-	_, err := b.staffMember(StaffFile{Number: s.Number, Name: s.Name, Roles: s.Roles, Units: s.Units, Hours: s.Hours})
-	return err
+	checked, err := b.staffMember(StaffFile{Number: s.Number, Name: s.Name, Roles: s.Roles, Units: s.Units, Hours: s.Hours})
+	if err != nil {
+		return s, err
+	}
+	checked.TelegramUserID = s.TelegramUserID
+	return checked, nil
 }

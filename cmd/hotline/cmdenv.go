@@ -41,8 +41,8 @@ func (o *opened) load(env *cliEnv) error {
 	if err != nil {
 		return err
 	}
-	o.cfg, o.log = cfg, newLogger(env.stderr, cfg.LogLevel)
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
+	o.cfg, o.log = cfg, newLogger(env.stderr, cfg.LogLevel, cfg.Location)
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError), cfg.Location))
 	if err != nil {
 		return err
 	}

@@ -3,23 +3,26 @@ package main
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
-	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/cmd/internal/jobview"
 )
 
 func runJobs(ctx context.Context, env *cliEnv, args []string) error {
-	fs := newFlagSet(env, "jobs", "jobs [--limit N]\n\nLists the scheduled work that is due next (reminders, escalations,\nauto-closes, renewal notices) and the jobs that failed, with their errors.")
-	limit := fs.Int("limit", 20, "rows in each list")
+	fs := newFlagSet(env, "jobs", "jobs [--limit N] [--json]\n\nLists the scheduled work that is due next (reminders, escalations,\nauto-closes, renewal notices) and the jobs that failed, with their errors.")
+	limit := fs.Int("limit", 20, "rows in each list (1 to 1000)")
+	asJSON := fs.Bool("json", false, "print one JSON object: {\"pending\": [...], \"failed\": [...]}")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return usageError{fmt.Errorf("--limit %d: want 1 to 1000", *limit)}
 	}
 	var o opened
 	if err := o.open(ctx, env); err != nil {
 		return err
 	}
-	defer o.b.Close()
+	defer o.close()
 	cfg, jobs := o.cfg, o.b.rec.Jobs
 	pending, err := jobs.PendingJobs(ctx, *limit)
 	if err != nil {
@@ -30,29 +33,12 @@ func runJobs(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	now := time.Now()
+	if *asJSON {
+		return writeJSON(env, map[string][]jobview.JSON{"pending": jobview.List(pending, cfg.Location), "failed": jobview.List(failed, cfg.Location)})
+	}
 	fmt.Fprintf(env.stdout, "Due next (%d shown):\n", len(pending))
-	printJobs(env, pending, now, cfg)
+	jobview.Table(env.stdout, pending, now, cfg.Location)
 	fmt.Fprintf(env.stdout, "\nFailed (%d shown):\n", len(failed))
-	printJobs(env, failed, now, cfg)
+	jobview.Table(env.stdout, failed, now, cfg.Location)
 	return nil
-}
-
-func printJobs(env *cliEnv, jobs []bot.Job, now time.Time, cfg *Config) {
-	if len(jobs) == 0 {
-		fmt.Fprintln(env.stdout, "  (none)")
-		return
-	}
-	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "  ID\tKIND\tTICKET\tSTEP\tDUE\tIN\tATTEMPTS\tERROR")
-	for _, j := range jobs {
-		ticket := "-"
-		if j.TicketID != nil {
-			ticket = fmt.Sprintf("#%d", *j.TicketID)
-		} else if j.Ref != "" {
-			ticket = j.Ref
-		}
-		fmt.Fprintf(w, "  %d\t%s\t%s\t%d\t%s\t%s\t%d\t%s\n", j.ID, j.Kind+" "+j.Payload, ticket, j.Step,
-			j.DueAt.In(cfg.Location).Format("2006-01-02 15:04"), j.DueAt.Sub(now).Round(time.Second), j.Attempts, j.LastErr)
-	}
-	w.Flush()
 }

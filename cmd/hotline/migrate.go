@@ -13,7 +13,7 @@ func runMigrate(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.stderr, cfg.LogLevel)
+	log := newLogger(env.stderr, cfg.LogLevel, cfg.Location)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(env.stdout, cfg.LogLevel)
+	log := newLogger(env.stdout, cfg.LogLevel, cfg.Location)
 	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, log)
 	if err != nil {
 		return err

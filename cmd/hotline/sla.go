@@ -43,6 +43,9 @@ type slaRequest struct {
 // policy file), and now is the report time when --at is not given.
 func runSLA(args []string, stdout io.Writer, lookup func(name string) (*sla.Plan, error), now time.Time) error {
 	req, err := parseSLAFlags(args, stdout, lookup, now)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
@@ -70,7 +73,7 @@ func parseSLAFlags(args []string, stdout io.Writer, lookup func(string) (*sla.Pl
 	fs := flag.NewFlagSet("sla", flag.ContinueOnError)
 	plan := fs.String("plan", sla.DefaultPlan, "service plan: 7x24, 7x12, 5x9 or one defined in the policy file")
 	severity := fs.Int("severity", 0, "severity of the ticket, 1 to 5 (required)")
-	at := fs.String("at", "", "report time, RFC 3339 (default now)")
+	at := fs.String("at", "", "report time: RFC 3339, or 2026-02-13 17:00 in the plan's zone (default now)")
 	channel := fs.String("channel", bot.ChannelWeChat, "intake channel: "+strings.Join(bot.IntakeChannels, ", "))
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	// flag would print its own error and the usage on any mistake; keep
@@ -112,9 +115,9 @@ func (r *slaRequest) check(plan, at string, lookup func(string) (*sla.Plan, erro
 	}
 	r.plan = p
 	if at != "" {
-		t, err := time.Parse(time.RFC3339, at)
+		t, err := parseAt(at, p.Calendar().Location())
 		if err != nil {
-			return fmt.Errorf("--at %q: want RFC 3339 time, like 2026-02-13T17:00:00+08:00", at)
+			return err
 		}
 		r.at = t
 	}
@@ -134,6 +137,9 @@ func runSLACommand(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	req, err := parseSLAFlags(args, env.stdout, o.policy.Plan, time.Now())
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}

@@ -158,6 +158,14 @@ func TestSLAChannel(t *testing.T) {
 	}
 }
 
+// A time without an offset is read in the plan's zone (the configured one).
+func TestSLATimeInZone(t *testing.T) {
+	out, err := runSLAForTest(t, "--plan", "5x9", "--severity", "2", "--at", "2026-02-13 17:00")
+	if err != nil || !strings.Contains(out, "reported    2026-02-13T17:00:00+08:00") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
 func TestSLABadInput(t *testing.T) {
 	tests := []struct {
 		name string
@@ -169,7 +177,8 @@ func TestSLABadInput(t *testing.T) {
 		{"severity 0", []string{"--severity", "0"}, "--severity: required, 1 to 5"},
 		{"severity 6", []string{"--severity", "6"}, "--severity 6: want 1 to 5"},
 		{"severity not a number", []string{"--severity", "high"}, `invalid value "high" for flag -severity`},
-		{"unparsable time", []string{"--severity", "1", "--at", "2026-02-13 17:00"}, `--at "2026-02-13 17:00": want RFC 3339 time`},
+		{"unparsable time", []string{"--severity", "1", "--at", "13/02/2026 17:00"}, `--at "13/02/2026 17:00": want a time like 2026-12-07 14:05`},
+		{"impossible date", []string{"--severity", "1", "--at", "2026-02-30 10:00"}, `--at "2026-02-30 10:00": no such date or time (day out of range)`},
 		{"unknown flag", []string{"--colour"}, "flag provided but not defined: -colour"},
 		{"extra argument", []string{"--severity", "1", "now"}, `unexpected argument "now"`},
 	}

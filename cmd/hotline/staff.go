@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/cmd/internal/table"
 )
 
 const staffSynopsis = `staff COMMAND
@@ -49,7 +49,8 @@ func runStaff(ctx context.Context, env *cliEnv, args []string) error {
 type staffCmd struct{ opened }
 
 func staffList(ctx context.Context, env *cliEnv, c *staffCmd, args []string) error {
-	fs := newFlagSet(env, "staff list", "staff list")
+	fs := newFlagSet(env, "staff list", "staff list [--json]")
+	asJSON := fs.Bool("json", false, "print a JSON array")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,13 +62,36 @@ func staffList(ctx context.Context, env *cliEnv, c *staffCmd, args []string) err
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NUMBER\tNAME\tROLES\tUNITS\tHOURS\tTELEGRAM\tACTIVE")
-	for _, s := range staff {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Number, s.Name, s.RolesText, orAll(strings.Join(s.Units(), ",")),
-			orAlways(s.Hours), linked(s.TelegramUserID), yesNo(s.Active))
+	if *asJSON {
+		out := make([]staffJSON, len(staff))
+		for i, s := range staff {
+			out[i] = staffJSON{Number: s.Number, Name: s.Name, Roles: s.Roles(), Units: s.Units(), Hours: s.Hours,
+				Linked: s.TelegramUserID != nil, Active: s.Active}
+			if out[i].Roles == nil {
+				out[i].Roles = []string{}
+			}
+			if out[i].Units == nil {
+				out[i].Units = []string{}
+			}
+		}
+		return writeJSON(env, out)
 	}
-	return w.Flush()
+	tb := table.New("NUMBER", "NAME", "ROLES", "UNITS", "HOURS", "TELEGRAM", "ACTIVE")
+	for _, s := range staff {
+		tb.Row(s.Number, s.Name, s.RolesText, orAll(strings.Join(s.Units(), ",")), orAlways(s.Hours), linked(s.TelegramUserID), yesNo(s.Active))
+	}
+	return tb.Write(env.stdout)
+}
+
+// staffJSON is a staff member as staff list --json prints them.
+type staffJSON struct {
+	Number string   `json:"number"`
+	Name   string   `json:"name"`
+	Roles  []string `json:"roles"`
+	Units  []string `json:"units"` // empty: all units
+	Hours  string   `json:"hours"` // a calendar; empty: always on duty
+	Linked bool     `json:"telegram_linked"`
+	Active bool     `json:"active"`
 }
 
 func orAll(s string) string {
@@ -114,7 +138,8 @@ func staffAdd(ctx context.Context, env *cliEnv, c *staffCmd, args []string) erro
 	defer c.b.Close()
 	spec := policy.StaffSpec{Number: strings.TrimSpace(*number), Name: strings.TrimSpace(*name), Roles: splitList(*roles),
 		Units: splitList(*units), Hours: *hours}
-	if err := c.policy.CheckStaff(spec); err != nil {
+	spec, err := c.policy.CheckStaff(spec)
+	if err != nil {
 		return usageError{err}
 	}
 	s := spec.Staff(time.Now())
@@ -139,20 +164,32 @@ func splitList(s string) []string {
 }
 
 func staffActive(active bool) func(context.Context, *cliEnv, *staffCmd, []string) error {
+	verb, what := "disable", "gets no new tickets and cannot act in Telegram"
+	if active {
+		verb, what = "enable", "takes tickets and acts in Telegram again"
+	}
 	return func(ctx context.Context, env *cliEnv, c *staffCmd, args []string) error {
-		if len(args) != 1 || isHelp(args[0]) {
-			return usageError{errors.New("give one staff number, like: hotline staff disable 007")}
+		fs := newFlagSet(env, "staff "+verb, "staff "+verb+" NUMBER\n\nThe staff member "+what+".")
+		var number string
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			number, args = args[0], args[1:]
+		}
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		if number == "" {
+			return usageError{fmt.Errorf("give one staff number, like: hotline staff %s 007", verb)}
 		}
 		if err := c.open(ctx, env); err != nil {
 			return err
 		}
 		defer c.b.Close()
-		if err := c.b.rec.Staff.SetStaffActive(ctx, args[0], active, time.Now()); errors.Is(err, bot.ErrNotFound) {
-			return fmt.Errorf("no staff number %s", args[0])
+		if err := c.b.rec.Staff.SetStaffActive(ctx, number, active, time.Now()); errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("no staff number %s", number)
 		} else if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "staff %s %s\n", args[0], map[bool]string{true: "enabled", false: "disabled: gets no new tickets and cannot act in Telegram"}[active])
+		fmt.Fprintf(env.stdout, "staff %s %sd: %s\n", number, verb, what)
 		return nil
 	}
 }
@@ -169,6 +206,9 @@ func staffInvite(ctx context.Context, env *cliEnv, c *staffCmd, args []string) e
 	}
 	if number == "" {
 		return usageError{errors.New("give the staff number, like: hotline staff invite 007")}
+	}
+	if *ttl < time.Minute || *ttl > 30*24*time.Hour {
+		return usageError{fmt.Errorf("--ttl %s: want from 1m to 720h (30 days), like --ttl 72h", *ttl)}
 	}
 	if err := c.open(ctx, env); err != nil {
 		return err

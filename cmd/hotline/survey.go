@@ -5,17 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/bot/survey"
+	"github.com/hotline-desk/hotline/cmd/internal/surveyview"
+	"github.com/hotline-desk/hotline/cmd/internal/table"
 )
 
 const surveySynopsis = `survey COMMAND
@@ -137,6 +137,7 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 		name := map[bool]string{false: "preview", true: "create"}[create]
 		fs := newFlagSet(env, "survey round "+name, "survey round "+name+" --period 2026-11 [flags]")
 		flags := addRoundFlags(fs, create)
+		asJSON := fs.Bool("json", false, "print one JSON object")
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
@@ -153,7 +154,10 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 			if err != nil {
 				return userFacing(err)
 			}
-			printPreview(env.stdout, spec, p, c.policy)
+			if *asJSON {
+				return writeJSON(env, surveyview.PreviewOf(spec, p, c.policy.Location))
+			}
+			surveyview.Preview(env.stdout, spec, p, c.policy)
 			fmt.Fprintln(env.stdout, "\nStart it with: hotline survey round create "+strings.Join(args, " "))
 			return nil
 		}
@@ -161,7 +165,12 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 		if err != nil {
 			return userFacing(err)
 		}
-		printPreview(env.stdout, spec, p, c.policy)
+		if *asJSON {
+			out := surveyview.PreviewOf(spec, p, c.policy.Location)
+			out.Round = &r.ID
+			return writeJSON(env, out)
+		}
+		surveyview.Preview(env.stdout, spec, p, c.policy)
 		fmt.Fprintf(env.stdout, "\nRound #%d created: %d invitations, sent by hotline serve at up to %v per second.\nFollow it with: hotline survey round status %d\n",
 			r.ID, r.Selected, c.policy.Surveys.SendRate, r.ID)
 		return nil
@@ -175,13 +184,6 @@ func userFacing(err error) error {
 		return errors.New(ue.Message)
 	}
 	return err
-}
-
-func printPreview(w io.Writer, spec survey.RoundSpec, p survey.RoundPreview, policy *policy.Policy) {
-	fmt.Fprintf(w, "Selection:  %s\n", spec.Describe(policy.Location))
-	fmt.Fprintf(w, "Matching:   %d tickets of %d customers\n", p.Tickets, p.Customers)
-	fmt.Fprintf(w, "Left out:   %d replied TD, %d unfollowed, %d already asked this month (cap %d)\n", p.OptedOut, p.Unsubscribed, p.Capped, policy.Surveys.MonthlyCap)
-	fmt.Fprintf(w, "Eligible:   %d\nTo ask:     %d\n", p.Eligible, len(p.Chosen))
 }
 
 // roundID takes the ID argument before any flags.
@@ -214,6 +216,7 @@ func (c *surveyCmd) openRound(ctx context.Context, env *cliEnv, fs *flag.FlagSet
 
 func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
 	fs := newFlagSet(env, "survey round status", "survey round status ID\n\nShows a round's progress: invitations sent, failed and answered, and\nthe satisfaction so far.")
+	asJSON := fs.Bool("json", false, "print one JSON object")
 	id, err := c.openRound(ctx, env, fs, args)
 	if err != nil {
 		return err
@@ -226,60 +229,22 @@ func roundStatus(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	if err != nil {
 		return err
 	}
-	printStatus(env.stdout, r, p, c.policy)
+	if *asJSON {
+		return writeJSON(env, surveyview.Round(r, &p, c.policy.Location))
+	}
+	surveyview.Status(env.stdout, r, p, c.policy)
 	return nil
-}
-
-func printStatus(w io.Writer, r *survey.Round, p survey.RoundProgress, policy *policy.Policy) {
-	loc := policy.Location
-	fmt.Fprintf(w, "Round #%d  %s (%s)\n%s\ncreated %s by %s\n\n", r.ID, r.Status, survey.RoundStatusLabel(r.Status),
-		r.Spec().Describe(loc), r.CreatedAt.In(loc).Format("2006-01-02 15:04"), r.CreatedBy)
-	done := p.Selected - p.Pending
-	fmt.Fprintf(w, "Sent      %s %d/%d\n", progressBar(done, p.Selected, 30), done, p.Selected)
-	fmt.Fprintf(w, "Delivered %d   failed %d   pending %d   cancelled %d   expired unanswered %d\n", p.Delivered, p.Failed, p.Pending, p.Cancelled, p.Expired)
-	t := p.Tally()
-	fmt.Fprintf(w, "Answered  %d   participation %s\n", t.Answered(), share(t.Participation()))
-	fmt.Fprintf(w, "Satisfaction %s   满意 %d  较满意 %d  一般 %d  不满意 %d   (target %s)\n", satisfaction(t),
-		t.Ratings[0], t.Ratings[1], t.Ratings[2], t.Ratings[3], pct(policy.Surveys.Target))
-	for _, e := range p.Errors {
-		fmt.Fprintf(w, "Failure: %s\n", e)
-	}
-}
-
-// progressBar draws done of total as [████░░░░]  47%.
-func progressBar(done, total, width int) string {
-	frac := 0.0
-	if total > 0 {
-		frac = float64(done) / float64(total)
-	}
-	n := int(frac * float64(width))
-	return "[" + strings.Repeat("█", n) + strings.Repeat("░", width-n) + "] " + fmt.Sprintf("%3.0f%%", frac*100)
-}
-
-func share(v float64, ok bool) string {
-	if !ok {
-		return "—"
-	}
-	return pct(v)
-}
-
-func pct(v float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(v*100, 'f', 1, 64), ".0") + "%"
-}
-
-func satisfaction(t survey.Tally) string {
-	v, ok := t.Satisfaction()
-	if !ok {
-		return "— (no answers yet)"
-	}
-	return fmt.Sprintf("%s (%d/%d)", pct(v), t.Satisfied(), t.Answered())
 }
 
 func roundList(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
 	fs := newFlagSet(env, "survey round list", "survey round list [--limit N]\n\nLists the latest rounds, newest first.")
-	limit := fs.Int("limit", 10, "rounds shown")
+	limit := fs.Int("limit", 10, "rounds shown (1 to 1000)")
+	asJSON := fs.Bool("json", false, "print a JSON array")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return usageError{fmt.Errorf("--limit %d: want 1 to 1000", *limit)}
 	}
 	if err := c.open(ctx, env); err != nil {
 		return err
@@ -289,17 +254,23 @@ func roundList(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) er
 	if err != nil {
 		return err
 	}
+	if *asJSON {
+		out := make([]surveyview.RoundJSON, len(rounds))
+		for i := range rounds {
+			out[i] = surveyview.Round(&rounds[i], nil, c.policy.Location)
+		}
+		return writeJSON(env, out)
+	}
 	if len(rounds) == 0 {
 		fmt.Fprintln(env.stdout, "No rounds yet: hotline survey round preview --period last-month")
 		return nil
 	}
-	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATUS\tCUSTOMERS\tSELECTION\tCREATED")
+	tb := table.New("ID", "STATUS", "CUSTOMERS", "SELECTION", "CREATED")
 	for _, r := range rounds {
-		fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\n", r.ID, r.Status, r.Selected, r.Spec().Describe(c.policy.Location),
+		tb.Row(fmt.Sprint(r.ID), r.Status, fmt.Sprint(r.Selected), r.Spec().Describe(c.policy.Location),
 			r.CreatedAt.In(c.policy.Location).Format("2006-01-02 15:04"))
 	}
-	return w.Flush()
+	return tb.Write(env.stdout)
 }
 
 func roundMove(action string) func(context.Context, *cliEnv, *surveyCmd, []string) error {
@@ -330,6 +301,7 @@ func surveyStats(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	month := fs.String("month", "", "a month, like 2026-11")
 	from := fs.String("from", "", "first day, like 2026-11-01 (with --to)")
 	to := fs.String("to", "", "last day, included")
+	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -345,7 +317,10 @@ func surveyStats(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	if err != nil {
 		return err
 	}
-	printStats(env.stdout, st, c.policy)
+	if *asJSON {
+		return writeJSON(env, surveyview.StatsOf(st, c.policy))
+	}
+	surveyview.Stats(env.stdout, st, c.policy)
 	return nil
 }
 
@@ -371,49 +346,4 @@ func wrapUsage(flag string, err error) error {
 		return nil
 	}
 	return usageError{fmt.Errorf("%s: %w", flag, err)}
-}
-
-func printStats(w io.Writer, st *survey.Report, policy *policy.Policy) {
-	loc := policy.Location
-	sp := policy.Surveys
-	fmt.Fprintf(w, "Survey statistics %s – %s (by delivery date)\n", st.From.In(loc).Format(time.DateOnly), st.To.In(loc).AddDate(0, 0, -1).Format(time.DateOnly))
-	t := st.Total
-	verdict := "at or above target"
-	if v, ok := t.Satisfaction(); !ok {
-		verdict = "no answers"
-	} else if v < sp.Target {
-		verdict = "BELOW TARGET"
-	}
-	fmt.Fprintf(w, "Overall: delivered %d, answered %d, satisfaction %s, participation %s; target %s: %s\n",
-		t.Delivered, t.Answered(), satisfaction(t), share(t.Participation()), pct(sp.Target), verdict)
-	fmt.Fprintf(w, "Ratings: 满意 %d  较满意 %d  一般 %d  不满意 %d\n", t.Ratings[0], t.Ratings[1], t.Ratings[2], t.Ratings[3])
-
-	fmt.Fprintln(w, "\n人员情况统计表 (staff)")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NUMBER\tNAME\tSERVICES\tDELIVERED\tANSWERED\tSATISFACTION\tRATING")
-	for _, l := range st.Staff {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", orDashCLI(l.Number), l.Name, l.Services, l.Delivered, l.Answered(), share(l.Satisfaction()), l.Rating)
-	}
-	tw.Flush()
-	r := sp.StaffRating
-	fmt.Fprintf(w, "Rating: 好 ≥ %s, 较好 ≥ %s, 一般 below; — with fewer than %d answers (surveys.staff_rating).\n", pct(r.Good), pct(r.Fair), r.MinAnswers)
-	for _, part := range []struct {
-		title string
-		rows  []survey.Breakdown
-	}{{"By unit", st.Units}, {"By severity", st.Severities}, {"By month", st.Months}} {
-		fmt.Fprintln(w, "\n"+part.title)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "\tDELIVERED\tANSWERED\tSATISFACTION\tPARTICIPATION")
-		for _, b := range part.rows {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", orDashCLI(b.Label), b.Delivered, b.Answered(), share(b.Satisfaction()), share(b.Participation()))
-		}
-		tw.Flush()
-	}
-}
-
-func orDashCLI(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }

@@ -124,7 +124,7 @@ func TestSurveySecret(t *testing.T) {
 	ctx := context.Background()
 	settings := storetest.SQLite(t).Settings
 	cfg := &Config{HTTPAddr: ":8080"}
-	if err := resolveSurvey(ctx, cfg, settings, newLogger(os.Stderr, 8)); err != nil {
+	if err := resolveSurvey(ctx, cfg, settings, newLogger(os.Stderr, 8, nil)); err != nil {
 		t.Fatal(err)
 	}
 	first := cfg.Survey.Secret
@@ -132,11 +132,11 @@ func TestSurveySecret(t *testing.T) {
 		t.Fatalf("generated secret %q, url %q", first, cfg.Survey.PublicURL)
 	}
 	again := &Config{HTTPAddr: ":8080"} // a restart, or another replica
-	if err := resolveSurvey(ctx, again, settings, newLogger(os.Stderr, 8)); err != nil || again.Survey.Secret != first {
+	if err := resolveSurvey(ctx, again, settings, newLogger(os.Stderr, 8, nil)); err != nil || again.Survey.Secret != first {
 		t.Fatalf("a second start got another secret (%v): every link sent before it would break", err)
 	}
 	set := &Config{Survey: SurveyConfig{Secret: strings.Repeat("k", 40), PublicURL: "https://desk.example.com"}}
-	if err := resolveSurvey(ctx, set, settings, newLogger(os.Stderr, 8)); err != nil || set.Survey.Secret != strings.Repeat("k", 40) {
+	if err := resolveSurvey(ctx, set, settings, newLogger(os.Stderr, 8, nil)); err != nil || set.Survey.Secret != strings.Repeat("k", 40) {
 		t.Fatalf("the configured secret was not kept: %v", err)
 	}
 	for env, want := range map[string]string{"HOTLINE_SURVEY_SECRET": "at least 32", "HOTLINE_PUBLIC_URL": "not an http(s) URL"} {

@@ -83,7 +83,7 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError)))
+	settings, err := policyfile.Load(cfg.ConfigPath, cfg.Location, newLogger(env.stderr, max(cfg.LogLevel, slog.LevelError), cfg.Location))
 	if err != nil {
 		return err
 	}
@@ -177,24 +177,34 @@ func (f ticketNewFlags) call(loc *time.Location, now time.Time, unit func(string
 // the same call.
 const callKeyWindow = 10 * time.Minute
 
-// parseAt reads --at: RFC 3339, or a date and time in the configured zone.
+// parseAt reads --at: RFC 3339, or a date and time without an offset,
+// taken in loc (the configured zone).
 func parseAt(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+	var firstErr error
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
+		t, err := time.ParseInLocation(layout, s, loc)
+		if err == nil {
 			return t, nil
 		}
+		if strings.Contains(err.Error(), "out of range") && firstErr == nil {
+			firstErr = err
+		}
 	}
-	return time.Time{}, fmt.Errorf("--at %q: want a time like 2026-12-07T14:05:00+08:00 or 2026-12-07 14:05 (in %s)", s, loc)
+	if firstErr != nil { // the shape is right, the date is not: 2026-02-30, 25:00
+		var pe *time.ParseError
+		if errors.As(firstErr, &pe) {
+			return time.Time{}, fmt.Errorf("--at %q: no such date or time (%s)", s, strings.TrimPrefix(pe.Message, ": "))
+		}
+		return time.Time{}, fmt.Errorf("--at %q: no such date or time", s)
+	}
+	return time.Time{}, fmt.Errorf("--at %q: want a time like 2026-12-07 14:05 (in %s) or 2026-12-07T14:05:00+08:00", s, loc)
 }
 
 // openApp builds Hotline as serve does, on the migrated stores, for a
 // command that acts through the desk: its messages to staff wait in the
 // outbox for a running serve, and those to customers go at once.
 func openApp(ctx context.Context, env *cliEnv, cfg *Config, settings *policyfile.Settings) (*app, *backends, error) {
-	log := newLogger(env.stderr, max(cfg.LogLevel, slog.LevelWarn))
+	log := newLogger(env.stderr, max(cfg.LogLevel, slog.LevelWarn), cfg.Location)
 	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err

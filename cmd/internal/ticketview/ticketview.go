@@ -6,11 +6,11 @@ package ticketview
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/sla"
+	"github.com/hotline-desk/hotline/cmd/internal/table"
 	"github.com/hotline-desk/hotline/conversation"
 )
 
@@ -149,14 +149,13 @@ func Table(out io.Writer, ts []bot.Ticket, loc *time.Location) error {
 		_, err := fmt.Fprintln(out, "(no tickets)")
 		return err
 	}
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "NUMBER\tCHANNEL\tSEV\tSTATUS\tREPORTED\tRESPONSE DUE\tASSIGNEE\tUNIT")
+	tb := table.New("NUMBER", "CHANNEL", "SEV", "STATUS", "REPORTED", "RESPONSE DUE", "ASSIGNEE", "UNIT")
 	for _, t := range ts {
-		fmt.Fprintf(w, "#%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Channel, t.Severity, t.Status,
+		tb.Row(fmt.Sprintf("#%d", t.ID), t.Channel, fmt.Sprint(t.Severity), string(t.Status),
 			t.ReportedAt.In(loc).Format("2006-01-02 15:04"), t.ResponseDue.In(loc).Format("2006-01-02 15:04"),
 			dash(t.StaffNumber), t.UnitName)
 	}
-	return w.Flush()
+	return tb.Write(out)
 }
 
 func dash(s string) string {

@@ -1,0 +1,59 @@
+// Package table prints the operator's tables: columns aligned by display
+// width, so that a column of Chinese names (two terminal cells a
+// character) lines up with the rest, which text/tabwriter does not do.
+package table
+
+import (
+	"io"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Table is rows of cells, the first of them the header.
+type Table struct {
+	indent string
+	rows   [][]string
+}
+
+// New starts a table with its header.
+func New(header ...string) *Table { return &Table{rows: [][]string{header}} }
+
+// Indent puts prefix before every line.
+func (t *Table) Indent(prefix string) *Table {
+	t.indent = prefix
+	return t
+}
+
+// Row adds a row.
+func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
+
+// Len is the number of rows below the header.
+func (t *Table) Len() int { return len(t.rows) - 1 }
+
+// Write prints the table: each column as wide as its widest cell, two
+// spaces between columns, no spaces after the last.
+func (t *Table) Write(w io.Writer) error {
+	var widths []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range t.rows {
+		b.WriteString(t.indent)
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
