@@ -67,3 +67,13 @@ func (db *DB) migrator() (*goose.Provider, error) {
 	}
 	return goose.NewProvider(goose.DialectPostgres, db.DB.DB, fsys, goose.WithSessionLocker(locker))
 }
+
+// MigrationVersions are the schema's version and the newest this binary
+// has: equal when the database is current.
+func (db *DB) MigrationVersions(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.migrator()
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.GetVersions(ctx)
+}

@@ -167,3 +167,18 @@ type boundClient struct {
 func (bc boundClient) Do(req *http.Request) (*http.Response, error) {
 	return bc.c.Do(req.WithContext(bc.ctx))
 }
+
+// Probe asks the Bot API who the token belongs to (getMe), as New does,
+// without building a bot: hotline doctor's test of the token. It returns
+// the bot's username.
+func Probe(ctx context.Context, cfg Config) (string, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.check(); err != nil {
+		return "", err
+	}
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.APIEndpoint, boundClient{ctx: ctx, c: &http.Client{Timeout: cfg.HTTPTimeout}})
+	if err != nil {
+		return "", redact("getMe", cfg.Token, err)
+	}
+	return api.Self.UserName, nil
+}

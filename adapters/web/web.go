@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -110,4 +111,25 @@ func readyz(checks []Checker) http.Handler {
 		w.WriteHeader(code)
 		json.NewEncoder(w).Encode(status)
 	})
+}
+
+// Probe asks url (a /healthz or /readyz) and returns nil when it answers
+// 200 within 3 seconds: the client side of the health endpoints, for
+// hotline health and hotline doctor.
+func Probe(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("answered %s", resp.Status)
+	}
+	return nil
 }

@@ -233,3 +233,14 @@ func (m *Messenger) withFreshToken(ctx context.Context, call func() error) error
 	}
 	return fromLibrary(call())
 }
+
+// CheckToken gets an access token for the account (from the shared cache
+// when a replica fetched one, else from WeChat): hotline doctor's test of
+// the credentials.
+func (m *Messenger) CheckToken(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := m.custom.GetAccessToken()
+	return fromLibrary(err)
+}

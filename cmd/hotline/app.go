@@ -19,6 +19,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
+	"github.com/hotline-desk/hotline/cmd/internal/yearsync"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/redisstore"
 )
@@ -33,7 +34,7 @@ type app struct {
 	wechat   *wechat.Handler // nil when no official account is configured
 	telegram *telegram.Bot   // nil when no staff bot is configured
 	clock    bot.Clock
-	imports  importedYears
+	imports  yearsync.Years
 }
 
 // appOptions are the knobs tests turn; zero values mean production.
@@ -161,7 +162,7 @@ func (a *app) start(ctx context.Context, log *slog.Logger) *sync.WaitGroup {
 		wg.Go(func() { logStop(log, "telegram outbox", a.telegram.RunOutbox(ctx)) })
 	}
 	wg.Go(func() { every(ctx, backlogReplay, func() { a.replay(ctx, log) }) })
-	wg.Go(func() { every(ctx, importPoll, func() { a.takeImportedYears(ctx, log) }) })
+	wg.Go(func() { every(ctx, yearsync.Poll, func() { a.takeImportedYears(ctx, log) }) })
 	return &wg
 }
 
@@ -197,7 +198,7 @@ func (a *app) surveyStats() *survey.Stats {
 // hotline calendar import moved it already; this replica moves it again,
 // for the tickets it opened before it counted on the new year.
 func (a *app) takeImportedYears(ctx context.Context, log *slog.Logger) {
-	changed, err := a.imports.apply(ctx, a.rec.Holidays, a.policy, log)
+	changed, err := a.imports.Apply(ctx, a.rec.Holidays, a.policy, log)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Warn("read imported holiday years", slog.String("err", err.Error()))
@@ -209,8 +210,8 @@ func (a *app) takeImportedYears(ctx context.Context, log *slog.Logger) {
 	}
 	log.Info("imported holiday years now counted", slog.Any("years", changed))
 	now := a.clock()
-	if err := reschedule(ctx, a.rec, a.desk.Lifecycle, datedJobs(a.surveyStats(), a.desk.Renewals, now), a.policy, log, now); err != nil {
-		a.imports.forget(changed) // the next poll tries again
+	if err := yearsync.Reschedule(ctx, a.rec, a.desk.Lifecycle, yearsync.DatedJobs(a.surveyStats(), a.desk.Renewals, now), a.policy, log, now); err != nil {
+		a.imports.Forget(changed) // the next poll tries again
 		if ctx.Err() == nil {
 			log.Warn("reschedule onto imported holiday years", slog.String("err", err.Error()))
 		}

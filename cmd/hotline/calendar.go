@@ -18,6 +18,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
 	"github.com/hotline-desk/hotline/cmd/internal/calendarview"
+	"github.com/hotline-desk/hotline/cmd/internal/yearsync"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -132,7 +133,7 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	defer o.close()
 	rec, now := o.b.rec, time.Now()
-	replacing := o.imports.stored(year)
+	replacing := o.imports.Stored(year)
 	if err := o.policy.AddOfficialYear(year, days); err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -146,12 +147,12 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 	lc := ticket.New(ticket.Deps{Clock: time.Now, Policy: o.policy, Tickets: rec.Tickets, Units: rec.Units, Log: o.log})
 	stats := survey.New(survey.Deps{Clock: time.Now, Policy: o.policy, Jobs: rec.Jobs, Log: o.log}).Stats
 	renewals := engine.NewRenewals(time.Now, o.policy, rec.Units, rec.Customers, rec.Jobs, nil)
-	if err := reschedule(ctx, rec, lc, datedJobs(stats, renewals, now), o.policy, o.log, now); err != nil {
+	if err := yearsync.Reschedule(ctx, rec, lc, yearsync.DatedJobs(stats, renewals, now), o.policy, o.log, now); err != nil {
 		// Stored: serve's replicas take the year within a minute and move
 		// the work themselves.
 		return fmt.Errorf("%s, but the open tickets' work was not moved (every replica of serve moves it when it takes the year): %w", what, err)
 	}
 	fmt.Fprintf(env.stdout, "%s; every replica counts on it within %s, and the open tickets' reminders, escalations and auto-closes were moved onto it\n",
-		what, importPoll)
+		what, yearsync.Poll)
 	return nil
 }

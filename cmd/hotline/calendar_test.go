@@ -18,6 +18,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/ticket"
 	"github.com/hotline-desk/hotline/cmd/internal/calendarview"
+	"github.com/hotline-desk/hotline/cmd/internal/yearsync"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
@@ -260,7 +261,7 @@ func TestRescheduleOnNewYear(t *testing.T) {
 	orphanBefore := pendingDue(t, rec, orphan.ID)
 	o := struct{ Ticket *bot.Ticket }{open("msg:o1:1")}
 	before := pendingDue(t, rec, o.Ticket.ID)
-	if err := rescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil { // records the years: nothing moves
+	if err := yearsync.RescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil { // records the years: nothing moves
 		t.Fatal(err)
 	}
 	if got := pendingDue(t, rec, o.Ticket.ID); !equalDue(got, before) {
@@ -273,7 +274,7 @@ func TestRescheduleOnNewYear(t *testing.T) {
 	if err := p.AddOfficialYear(2027, days); err != nil {
 		t.Fatal(err)
 	}
-	if err := rescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil {
+	if err := yearsync.RescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil {
 		t.Fatal(err)
 	}
 	// Severity 3 on 5x9 from Thursday 31 December 10:00: 24 business hours
@@ -306,7 +307,7 @@ func TestRescheduleOnNewYear(t *testing.T) {
 	if yearsOf(p) != years {
 		t.Fatalf("official years %s, then %s", years, yearsOf(p))
 	}
-	if err := rescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil {
+	if err := yearsync.RescheduleOnChange(ctx, rec, lc, nil, p, log, now); err != nil {
 		t.Fatal(err)
 	}
 	if got := pendingDue(t, rec, o.Ticket.ID)[key]; !got.Equal(before[key]) {
@@ -378,7 +379,7 @@ func TestServeTakesImportedYears(t *testing.T) {
 	if got, want := pendingDue(t, h.rec, o.Ticket.ID)[key], time.Date(2027, 1, 5, 8, 30, 0, 0, shanghai); !got.Equal(want) {
 		t.Fatalf("the 50%% response reminder is due %v, want %v (moved onto the new year)", got, want)
 	}
-	stored, _, err := h.rec.Settings.Get(ctx, calendarSetting)
+	stored, _, err := h.rec.Settings.Get(ctx, yearsync.CalendarSetting)
 	if err != nil || stored != h.app.policy.Fingerprint() {
 		t.Fatalf("recorded calendars %q, %v; want %q", stored, err, h.app.policy.Fingerprint())
 	}
@@ -403,7 +404,7 @@ func TestServeTakesImportedYears(t *testing.T) {
 		t.Fatalf("the first 2027 again: 10-07 working %v\n%s", cal.IsWorkingDay(oct7), logs.String())
 	}
 	h.app.takeImportedYears(ctx, log)
-	if stored, _, err := h.rec.Settings.Get(ctx, calendarSetting); err != nil || stored != h.app.policy.Fingerprint() {
+	if stored, _, err := h.rec.Settings.Get(ctx, yearsync.CalendarSetting); err != nil || stored != h.app.policy.Fingerprint() {
 		t.Fatalf("after the retry, recorded calendars %q, %v; want %q", stored, err, h.app.policy.Fingerprint())
 	}
 

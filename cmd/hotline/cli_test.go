@@ -12,7 +12,7 @@ import (
 
 // cliCommands is every command and subcommand of hotline.
 var cliCommands = []string{
-	"serve", "migrate", "version", "jobs", "sla",
+	"serve", "migrate", "version", "health", "doctor", "jobs", "sla",
 	"staff list", "staff add", "staff disable", "staff enable", "staff invite",
 	"calendar show", "calendar import",
 	"survey round preview", "survey round create", "survey round status", "survey round pause",

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/cmd/internal/yearsync"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -19,7 +20,7 @@ type opened struct {
 	policy  *policy.Policy
 	b       *backends // nil until connect
 	log     *slog.Logger
-	imports importedYears
+	imports yearsync.Years
 }
 
 // open reads the configuration and the policy, then opens and migrates the
@@ -76,7 +77,7 @@ func (o *opened) attach(ctx context.Context, migrate bool) error {
 		return err
 	}
 	o.b = &backends{rec: store.NewRecords(db)}
-	o.imports.ownYearLevel = slog.LevelDebug // serve says it; a command need not repeat it
+	o.imports.OwnYearLevel = slog.LevelDebug // serve says it; a command need not repeat it
 	kept := true
 	if migrate {
 		err = db.Migrate(ctx, o.log)
@@ -84,7 +85,7 @@ func (o *opened) attach(ctx context.Context, migrate bool) error {
 		kept, err = o.b.rec.Holidays.Kept(ctx)
 	}
 	if err == nil && kept {
-		_, err = o.imports.apply(ctx, o.b.rec.Holidays, o.policy, o.log)
+		_, err = o.imports.Apply(ctx, o.b.rec.Holidays, o.policy, o.log)
 	}
 	if err != nil {
 		o.close()

@@ -32,6 +32,8 @@ func commands() map[string]command {
 		"serve":    {"migrate the database, then serve HTTP, WeChat and Telegram", runServe},
 		"migrate":  {"apply database migrations and exit", runMigrate},
 		"version":  {"print the version", runVersion},
+		"health":   {"ask a running serve whether it is up (a container health check's probe)", runHealth},
+		"doctor":   {"check the deployment end to end and say what to fix, one line each", runDoctor},
 		"staff":    {"manage staff: list, add, disable, enable, invite (links a Telegram account)", runStaff},
 		"jobs":     {"list scheduled work due next and jobs that failed", runJobs},
 		"sla":      {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},

@@ -124,6 +124,27 @@ func serveUntilReady(t *testing.T, env map[string]string) (stop func() string) {
 	}
 }
 
+// A second serve on the same data directory with the embedded Redis is
+// refused with one line naming the process that holds it.
+func TestSecondServeOnTheDataDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"HOTLINE_DATA_DIR": dir}
+	stop := serveUntilReady(t, env)
+	defer stop()
+	// The health probe finds it up, and a port nobody serves down.
+	if code, out, stderr := runWith(context.Background(), env, "health"); code != 0 || out != "ok\n" {
+		t.Fatalf("health: exit %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := runWith(context.Background(), map[string]string{"HOTLINE_HTTP_ADDR": freeAddr(t)}, "health"); code != 1 || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("health of nothing: exit %d %q", code, stderr)
+	}
+	code, _, stderr := runWith(context.Background(), map[string]string{"HOTLINE_DATA_DIR": dir, "HOTLINE_HTTP_ADDR": freeAddr(t)}, "serve")
+	want := fmt.Sprintf("is held by another process (pid %d), a hotline serve", os.Getpid())
+	if code != 1 || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("second serve: exit %d, stderr %q; want %q", code, stderr, want)
+	}
+}
+
 func TestServeEmbeddedAndRestart(t *testing.T) {
 	dir := t.TempDir()
 	stop := serveUntilReady(t, map[string]string{"HOTLINE_DATA_DIR": dir})

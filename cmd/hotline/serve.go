@@ -12,6 +12,8 @@ import (
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/cmd/internal/yearsync"
+	"github.com/hotline-desk/hotline/store"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -31,11 +33,11 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := openBackends(ctx, cfg, log)
+	b, release, err := serveBackends(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer b.Close()
+	defer release()
 	if err := b.rec.DB.Migrate(ctx, log); err != nil {
 		return err
 	}
@@ -49,12 +51,12 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.imports.apply(ctx, b.rec.Holidays, settings.Policy, log); err != nil {
+	if _, err := a.imports.Apply(ctx, b.rec.Holidays, settings.Policy, log); err != nil {
 		return err
 	}
 	settings.Policy.WarnProvisional(time.Now())
-	dated := datedJobs(a.surveyStats(), a.desk.Renewals, time.Now())
-	if err := rescheduleOnChange(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
+	dated := yearsync.DatedJobs(a.surveyStats(), a.desk.Renewals, time.Now())
+	if err := yearsync.RescheduleOnChange(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {
@@ -72,6 +74,36 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	defer cancel()
 	a.drain(dctx)
 	return nil
+}
+
+// serveBackends opens the stores for serve; with the embedded Redis, this
+// serve is then the only one on HOTLINE_DATA_DIR (store.LockDataDir).
+// release closes them and lets the directory go.
+func serveBackends(ctx context.Context, cfg *Config, log *slog.Logger) (*backends, func(), error) {
+	unlock, err := lockEmbedded(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := openBackends(ctx, cfg, log)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return b, func() { b.Close(); unlock() }, nil
+}
+
+func lockEmbedded(cfg *Config) (release func(), err error) {
+	if cfg.RedisURL != "" {
+		return func() {}, nil
+	}
+	release, err = store.LockDataDir(cfg.DataDir)
+	if errors.Is(err, store.ErrDirHeld) {
+		err = fmt.Errorf("%w, a hotline serve with the embedded Redis: stop that one, give this one another HOTLINE_DATA_DIR, or set HOTLINE_REDIS_URL (and HOTLINE_DATABASE_URL) to run several replicas", err)
+	}
+	if err != nil {
+		return nil, &envError{"HOTLINE_DATA_DIR", err.Error()}
+	}
+	return release, nil
 }
 
 // serveHTTP listens until ctx ends, then lets in-flight requests finish.

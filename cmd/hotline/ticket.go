@@ -217,8 +217,8 @@ func openApp(ctx context.Context, env *cliEnv, cfg *Config, settings *policyfile
 		if err != nil {
 			return nil, err
 		}
-		a.imports.ownYearLevel = slog.LevelDebug
-		_, err = a.imports.apply(ctx, b.rec.Holidays, settings.Policy, log)
+		a.imports.OwnYearLevel = slog.LevelDebug
+		_, err = a.imports.Apply(ctx, b.rec.Holidays, settings.Policy, log)
 		return a, err
 	}()
 	if err != nil {

@@ -1,4 +1,7 @@
-package main
+// Package yearsync keeps every process's calendars on the years of China's
+// holiday schedule imported into the database (hotline calendar import),
+// and moves the open tickets' deadline work when the calendars change.
+package yearsync
 
 import (
 	"context"
@@ -22,28 +25,28 @@ import (
 // live in the database, so that every replica counts on them: each reads
 // them at start and looks for new or replaced ones every importPoll.
 
-// importPoll is how often serve looks for years imported meanwhile.
-const importPoll = time.Minute
+// Poll is how often serve looks for years imported meanwhile.
+const Poll = time.Minute
 
-// importedYears counts the policy on the years imported into the
+// Years counts the policy on the years imported into the
 // database, each once per content: a year imported again with other days
 // replaces the one counted.
-type importedYears struct {
-	// ownYearLevel is the level of the note that the policy has an
+type Years struct {
+	// OwnYearLevel is the level of the note that the policy has an
 	// imported year itself (Info, the zero value, for serve; commands
 	// lower it so as not to repeat it on every run).
-	ownYearLevel slog.Level
+	OwnYearLevel slog.Level
 
 	mu   sync.Mutex
 	seen map[int]string // year → the stored file last looked at
 }
 
-// apply counts on the imported years not looked at yet, and returns those
+// Apply counts on the imported years not looked at yet, and returns those
 // the calendars now count differently. A stored year that cannot be
 // counted (the policy has the year itself, or it contradicts the policy's
 // days) is logged once and left out: it must not stop serve or the
 // commands that would replace it.
-func (iy *importedYears) apply(ctx context.Context, h *store.Holidays, p *policy.Policy, log *slog.Logger) ([]int, error) {
+func (iy *Years) Apply(ctx context.Context, h *store.Holidays, p *policy.Policy, log *slog.Logger) ([]int, error) {
 	years, err := h.Years(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read imported holiday years: %w", err)
@@ -68,7 +71,7 @@ func (iy *importedYears) apply(ctx context.Context, h *store.Holidays, p *policy
 		}
 		switch {
 		case errors.Is(err, policy.ErrYearInPolicy):
-			log.Log(ctx, iy.ownYearLevel, "imported holiday year not counted: the policy has the year's official schedule itself",
+			log.Log(ctx, iy.OwnYearLevel, "imported holiday year not counted: the policy has the year's official schedule itself",
 				slog.Int("year", y.Year), slog.String("source", y.Source))
 		case err != nil:
 			log.Warn("imported holiday year not counted: import a corrected file",
@@ -80,16 +83,16 @@ func (iy *importedYears) apply(ctx context.Context, h *store.Holidays, p *policy
 	return changed, nil
 }
 
-// stored reports whether a year was imported before (counted or not).
-func (iy *importedYears) stored(year int) bool {
+// Stored reports whether a year was imported before (counted or not).
+func (iy *Years) Stored(year int) bool {
 	iy.mu.Lock()
 	defer iy.mu.Unlock()
 	_, ok := iy.seen[year]
 	return ok
 }
 
-// forget makes the next apply look at the years again.
-func (iy *importedYears) forget(years []int) {
+// Forget makes the next apply look at the years again.
+func (iy *Years) Forget(years []int) {
 	iy.mu.Lock()
 	defer iy.mu.Unlock()
 	for _, y := range years {
@@ -97,25 +100,25 @@ func (iy *importedYears) forget(years []int) {
 	}
 }
 
-// calendarSetting names the fingerprint of the calendars (policy.Policy.
+// CalendarSetting names the fingerprint of the calendars (policy.Policy.
 // Fingerprint) the open tickets' work was last scheduled on.
-const calendarSetting = "calendar_fingerprint"
+const CalendarSetting = "calendar_fingerprint"
 
-// rescheduleOnChange moves the open tickets' work onto the calendars when
+// RescheduleOnChange moves the open tickets' work onto the calendars when
 // their holiday data differs from what it was scheduled on (a year added
 // to the policy file or imported, a day changed; or nothing recorded: a
 // first start, or one after an upgrade from before statutory years).
-func rescheduleOnChange(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
-	stored, found, err := rec.Settings.Get(ctx, calendarSetting)
+func RescheduleOnChange(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
+	stored, found, err := rec.Settings.Get(ctx, CalendarSetting)
 	if err != nil || (found && stored == p.Fingerprint()) {
 		return err
 	}
-	return reschedule(ctx, rec, lc, dated, p, log, now)
+	return Reschedule(ctx, rec, lc, dated, p, log, now)
 }
 
-// datedJobs are the date-driven jobs that fall on a working day: the
+// DatedJobs are the date-driven jobs that fall on a working day: the
 // monthly survey check (nil stats: surveys off) and the renewal notices.
-func datedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
+func DatedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
 	jobs := renewals.Jobs()
 	if stats != nil {
 		jobs = append(jobs, stats.CheckJob(now))
@@ -123,10 +126,10 @@ func datedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []
 	return jobs
 }
 
-// reschedule moves the open tickets' work and the dated jobs onto the
+// Reschedule moves the open tickets' work and the dated jobs onto the
 // calendars as they are, and records their fingerprint. It is safe to run
 // on several replicas at once: each job moves to where the calendars say.
-func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
+func Reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, dated []bot.Job, p *policy.Policy, log *slog.Logger, now time.Time) error {
 	fingerprint := p.Fingerprint()
 	tickets, moved, err := lc.Reschedule(ctx, struct {
 		*store.Tickets
@@ -142,5 +145,5 @@ func reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, d
 	moved += n
 	log.Info("holiday data changed: open tickets' reminders and auto-closes rescheduled",
 		slog.String("calendars", fingerprint), slog.Int("tickets", tickets), slog.Int("jobs_moved", moved))
-	return rec.Settings.Put(ctx, calendarSetting, fingerprint, now)
+	return rec.Settings.Put(ctx, CalendarSetting, fingerprint, now)
 }
