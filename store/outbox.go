@@ -255,3 +255,11 @@ func (ob *Outbox) ReleaseUpdates(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Pending counts the messages still to deliver (not sent, not given up):
+// the outbox's backlog, for /metrics.
+func (o *Outbox) Pending(ctx context.Context) (int, error) {
+	var n int
+	err := o.db.GetContext(ctx, &n, `SELECT count(*) FROM telegram_outbox WHERE sent_at IS NULL AND failed_at IS NULL`)
+	return n, mapError(err)
+}

@@ -36,7 +36,10 @@ type Config struct {
 	RetryBase    time.Duration // first wait after a failed send, doubled each time; default 2s
 	RetryMax     time.Duration // longest wait between tries; default 5m
 	GiveUpAfter  int           // tries before a refusal (400, 403) is final; default 3
-	Retention    time.Duration // how long delivered messages and update marks are kept; default 30 days
+	// Sends, when set, hears the outcome of every delivery: sent,
+	// throttled, retried or given_up.
+	Sends     func(outcome string)
+	Retention time.Duration // how long delivered messages and update marks are kept; default 30 days
 
 	// Now is the clock of due times, leases and update marks; default
 	// time.Now. The pace of sends and the waits between polls and retries of

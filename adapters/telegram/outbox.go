@@ -144,15 +144,24 @@ func (w *worker) settle(ctx context.Context, it bot.OutboxItem, messageID int, e
 	defer cancel()
 	now := w.cfg.Now()
 	wait, throttled := retryAfter(err)
+	outcome := "retried"
+	defer func() {
+		if w.cfg.Sends != nil {
+			w.cfg.Sends(outcome)
+		}
+	}()
 	switch {
 	case err == nil || (it.Kind == bot.OutboxEdit && notModified(err)):
+		outcome = "sent"
 		w.markSent(ctx, it, messageID)
 		return
 	case throttled:
+		outcome = "throttled"
 		w.pace.hold(it.ChatID, wait)
 		w.log.Warn("telegram flood control: waiting", slog.Duration("retry_after", wait), slog.Int64("chat", it.ChatID))
 		err = w.store.Retry(ctx, it.ID, now.Add(wait), err.Error())
 	case errors.Is(err, errBadPayload) || (refused(err) && it.Attempts+1 >= w.cfg.GiveUpAfter):
+		outcome = "given_up"
 		w.log.Error("telegram message given up", itemAttrs(it, err)...)
 		err = w.store.Fail(ctx, it.ID, now, err.Error())
 	default:

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"math"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,4 +65,70 @@ func RegisterCalendar(reg *prometheus.Registry, officialThrough func() float64) 
 		Name: "hotline_calendar_official_through",
 		Help: "The last year whose official holiday schedule Hotline has; promises beyond it count the statutory holidays only (provisional).",
 	}, officialThrough))
+}
+
+// ChannelMetrics counts what the platforms did with Hotline's messages, so
+// an operator alerts when refusals rise.
+type ChannelMetrics struct{ wechat, telegram *prometheus.CounterVec }
+
+// NewChannelMetrics registers the channels' counters.
+func NewChannelMetrics(reg *prometheus.Registry) *ChannelMetrics {
+	m := &ChannelMetrics{
+		wechat: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hotline_wechat_sends_total",
+			Help: "Messages pushed to customers, by outcome: sent, refused (for good: unsubscribed, the window closed without a template, a template refused) or failed (may pass).",
+		}, []string{"outcome"}),
+		telegram: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "hotline_telegram_sends_total",
+			Help: "Outbox deliveries to staff, by outcome: sent, throttled (flood control), retried, given_up (refused for good).",
+		}, []string{"outcome"}),
+	}
+	reg.MustRegister(m.wechat, m.telegram)
+	return m
+}
+
+// WeChat records a push's outcome.
+func (m *ChannelMetrics) WeChat(outcome string) { m.wechat.WithLabelValues(outcome).Inc() }
+
+// Telegram records a delivery's outcome.
+func (m *ChannelMetrics) Telegram(outcome string) { m.telegram.WithLabelValues(outcome).Inc() }
+
+// RegisterOutbox exposes the staff messages still to deliver, asked on
+// every scrape.
+func RegisterOutbox(reg *prometheus.Registry, pending func() float64) {
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hotline_telegram_outbox_pending", Help: "Messages to staff stored and not yet delivered (nor given up).",
+	}, pending))
+}
+
+// RegisterSatisfaction exposes this month's survey satisfaction, the
+// answers it counts, and the target, so an operator alerts below it. month
+// is asked at most every five minutes (by now), however often Prometheus
+// scrapes; when it fails the gauges read NaN.
+func RegisterSatisfaction(reg *prometheus.Registry, target float64, now func() time.Time, compute func() (satisfaction, answered float64, err error)) {
+	var mu sync.Mutex
+	var at time.Time
+	var sat, n float64
+	month := func() (float64, float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if t := now(); at.IsZero() || t.Sub(at) >= 5*time.Minute {
+			var err error
+			if sat, n, err = compute(); err != nil {
+				return math.NaN(), math.NaN() // asked again at the next scrape
+			}
+			at = t
+		}
+		return sat, n
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotline_survey_satisfaction", Help: "This month's satisfaction: (满意 + 较满意) / answered; NaN with no answers.",
+		}, func() float64 { s, _ := month(); return s }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotline_survey_answered", Help: "Surveys answered this month (delivered this month).",
+		}, func() float64 { _, n := month(); return n }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "hotline_survey_satisfaction_target", Help: "The satisfaction the policy sets as the target (surveys.target).",
+		}, func() float64 { return target }))
 }

@@ -38,8 +38,11 @@ type Config struct {
 	// Templates are the template messages by bot.TemplateMessage.Kind.
 	Templates map[string]TemplateConfig
 
-	Logger *slog.Logger     // default slog.Default()
-	Now    func() time.Time // default time.Now; tests move it
+	Logger *slog.Logger // default slog.Default()
+	// Sends, when set, hears the outcome of every push: sent, refused
+	// (bot.ErrUnreachable: for good) or failed (may pass).
+	Sends func(outcome string)
+	Now   func() time.Time // default time.Now; tests move it
 
 	TimestampWindow time.Duration // how far a callback's timestamp may be from Now, either way; default 5m
 	MaxBody         int64         // callback body cap in bytes; default 64 KiB

@@ -40,6 +40,7 @@ type Messenger struct {
 	tokenKey  string
 	templates map[string]TemplateConfig
 	log       *slog.Logger
+	sends     func(outcome string)
 }
 
 var (
@@ -84,6 +85,7 @@ func NewMessenger(cfg Config, tokens cache.Cache) (*Messenger, error) {
 		tokenKey:  stableTokenKey(cfg.AppID),
 		templates: cfg.Templates,
 		log:       cfg.Logger,
+		sends:     cfg.Sends,
 	}, nil
 }
 
@@ -123,6 +125,27 @@ func stableTokenKey(appID string) string {
 // closed it sends n.Template instead; when that cannot go either, or the
 // customer unfollowed, the error wraps bot.ErrUnreachable.
 func (m *Messenger) Notify(ctx context.Context, to string, n bot.Notice) error {
+	err := m.notify(ctx, to, n)
+	m.observe(err)
+	return err
+}
+
+// observe tells Sends how a push went.
+func (m *Messenger) observe(err error) {
+	if m.sends == nil {
+		return
+	}
+	switch {
+	case err == nil:
+		m.sends("sent")
+	case errors.Is(err, bot.ErrUnreachable):
+		m.sends("refused")
+	default:
+		m.sends("failed")
+	}
+}
+
+func (m *Messenger) notify(ctx context.Context, to string, n bot.Notice) error {
 	if to == "" {
 		return errors.New("wechat send: no recipient")
 	}

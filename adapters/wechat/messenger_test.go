@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -255,5 +256,22 @@ func TestNotifyConcurrently(t *testing.T) {
 	}
 	if _, fetches := api.recorded(); fetches != 1 {
 		t.Errorf("token fetched %d times, want 1", fetches)
+	}
+}
+
+// Every push's outcome reaches Sends: sent, refused for good, or failed.
+func TestNotifyReportsOutcomes(t *testing.T) {
+	api := newFakeAPI(t)
+	m := newTestMessenger(t, api, ticketTemplate)
+	var got []string
+	m.sends = func(outcome string) { got = append(got, outcome) }
+	notice := bot.Notice{Reply: bot.Reply{Text: "进展"}}
+	m.Notify(context.Background(), testOpenID, notice)
+	api.failCustom(CodeUnsubscribed)
+	m.Notify(context.Background(), testOpenID, notice)
+	api.failCustom(45009) // the daily quota: may pass
+	m.Notify(context.Background(), testOpenID, notice)
+	if want := []string{"sent", "refused", "failed"}; !slices.Equal(got, want) {
+		t.Errorf("outcomes %v, want %v", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -35,6 +36,41 @@ type app struct {
 	telegram *telegram.Bot   // nil when no staff bot is configured
 	clock    bot.Clock
 	imports  yearsync.Years
+	channels *web.ChannelMetrics
+}
+
+// newMetrics registers what /metrics shows: the runtime, the scheduler, the
+// calendar, the channels and the outbox. A gauge whose query fails reads
+// NaN, not 0, so an alert on it does not take an outage for quiet.
+func newMetrics(b *backends, policy *policy.Policy, clock bot.Clock) (*prometheus.Registry, *web.JobMetrics, *web.ChannelMetrics) {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	count := func(n int, err error) float64 {
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(n)
+	}
+	jobs := web.NewJobMetrics(registry, func() float64 { return count(b.rec.Jobs.DueJobs(context.Background(), clock())) })
+	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
+	web.RegisterOutbox(registry, func() float64 { return count(b.rec.Outbox.Pending(context.Background())) })
+	return registry, jobs, web.NewChannelMetrics(registry)
+}
+
+// monthSatisfaction is this month's survey satisfaction and answers, for
+// /metrics (which keeps it a few minutes).
+func (a *app) monthSatisfaction() (sat, answered float64, err error) {
+	now := a.clock().In(a.policy.Location)
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	r, err := a.desk.Surveys.Stats.Compute(context.Background(), from, now)
+	if err != nil {
+		return 0, 0, err
+	}
+	sat, ok := r.Total.Satisfaction()
+	if !ok {
+		sat = math.NaN()
+	}
+	return sat, float64(r.Total.Answered()), nil
 }
 
 // appOptions are the knobs tests turn; zero values mean production.
@@ -54,14 +90,8 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 	if opt.keys.Prefix == "" {
 		opt.keys = redisstore.DefaultKeys
 	}
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := web.NewJobMetrics(registry, func() float64 {
-		n, _ := b.rec.Jobs.DueJobs(context.Background(), opt.clock())
-		return float64(n)
-	})
-	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
-	a := &app{rec: b.rec, policy: policy, clock: opt.clock, mux: web.New(registry, []web.Checker{
+	registry, metrics, channels := newMetrics(b, policy, opt.clock)
+	a := &app{rec: b.rec, policy: policy, clock: opt.clock, channels: channels, mux: web.New(registry, []web.Checker{
 		{Name: "database", Ping: b.rec.DB.Ping},
 		{Name: "redis", Ping: b.redis.Ping},
 	})}
@@ -74,6 +104,7 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		Jobs: rec.Jobs, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.stores, Log: log,
 	}
 	wcfg := weChatConfig(cfg, settings, log, opt)
+	wcfg.Sends = channels.WeChat
 	if cfg.WeChat.Enabled() {
 		messenger, err := wechat.NewMessenger(wcfg, redisstore.NewTokenCache(b.redis, opt.keys))
 		if err != nil {
@@ -85,6 +116,9 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		return nil, err
 	}
 	a.desk = desk.New(deps)
+	if a.desk.Surveys != nil {
+		web.RegisterSatisfaction(registry, policy.Surveys.Target, opt.clock, a.monthSatisfaction)
+	}
 	a.mountSurveyPage(surveys, policy, log, opt)
 	return a, a.mountWeChat(cfg, wcfg, deps.Customer, log)
 }
@@ -123,7 +157,7 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 		return nil
 	}
 	tcfg := telegram.Config{Token: cfg.Telegram.Token, APIEndpoint: cfg.Telegram.APIEndpoint,
-		WebhookURL: cfg.Telegram.WebhookURL, WebhookSecret: cfg.Telegram.WebhookSecret, Now: opt.clock}
+		WebhookURL: cfg.Telegram.WebhookURL, WebhookSecret: cfg.Telegram.WebhookSecret, Now: opt.clock, Sends: a.channels.Telegram}
 	if media, ok := deps.Customer.(telegram.MediaSource); ok {
 		tcfg.Media = media // customers' photos reach engineers as photos
 	}
