@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): starts PostgreSQL and Redis when
-# needed, then vets and runs every test with the race detector.
+# needed, then vets and runs every test with the race detector, and checks
+# the deployment files and the monitoring rules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/services.sh
@@ -12,3 +13,5 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -race -count=1 ./...
+bash scripts/check-deploy.sh
+bash scripts/check-monitoring.sh

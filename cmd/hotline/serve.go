@@ -80,13 +80,13 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 // serve is then the only one on HOTLINE_DATA_DIR (store.LockDataDir).
 // release closes them and lets the directory go.
 func serveBackends(ctx context.Context, cfg *Config, log *slog.Logger) (*backends, func(), error) {
-	unlock, err := lockEmbedded(cfg)
+	b, err := openBackends(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := openBackends(ctx, cfg, log)
+	unlock, err := lockEmbedded(cfg)
 	if err != nil {
-		unlock()
+		b.Close()
 		return nil, nil, err
 	}
 	return b, func() { b.Close(); unlock() }, nil
