@@ -12,6 +12,7 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/sla"
+	"github.com/hotline-desk/hotline/cmd/internal/clitime"
 	"github.com/hotline-desk/hotline/cmd/internal/slareport"
 )
 
@@ -115,7 +116,7 @@ func (r *slaRequest) check(plan, at string, lookup func(string) (*sla.Plan, erro
 	}
 	r.plan = p
 	if at != "" {
-		t, err := parseAt(at, p.Calendar().Location())
+		t, err := clitime.ParseAt(at, p.Calendar().Location())
 		if err != nil {
 			return err
 		}

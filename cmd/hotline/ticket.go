@@ -18,6 +18,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/cmd/internal/clitime"
 	"github.com/hotline-desk/hotline/cmd/internal/ticketview"
 	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
@@ -96,15 +97,8 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer b.Close()
-	if f.assign != "" {
-		s, err := b.rec.Staff.StaffByNumber(ctx, strings.TrimSpace(f.assign))
-		if errors.Is(err, bot.ErrNotFound) {
-			return usageError{fmt.Errorf("--assign: no staff number %q", f.assign)}
-		}
-		if err != nil {
-			return err
-		}
-		call.Assign = s
+	if call.Assign, err = assignee(ctx, b.rec.Staff, f.assign); err != nil {
+		return err
 	}
 	o, err := a.desk.Lifecycle.OpenForCall(ctx, call)
 	var ue *bot.UserError
@@ -117,10 +111,24 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	if f.json {
 		return writeJSON(env, ticketview.NewJSON(o.Ticket, nil, cfg.Location))
 	}
-	// The number alone on stdout, as the contract has it (scripts read
-	// it); what was promised and who was told, for people, on stderr.
+	// The number alone on stdout (the contract); for people, the rest on stderr.
 	fmt.Fprintln(env.stdout, o.Ticket.ID)
 	return ticketview.Opened(env.stderr, o.Ticket, o.Created, o.Linked, cfg.Location)
+}
+
+// assignee is the engineer --assign names; nil for none.
+func assignee(ctx context.Context, staff bot.StaffStore, number string) (*bot.Staff, error) {
+	if number = strings.TrimSpace(number); number == "" {
+		return nil, nil
+	}
+	s, err := staff.StaffByNumber(ctx, number)
+	if errors.Is(err, bot.ErrNotFound) {
+		return nil, usageError{fmt.Errorf("--assign: no staff number %q", number)}
+	}
+	if err == nil && (!s.Reachable() || !(s.HasRole(bot.RoleEngineer) || s.HasRole(bot.RoleLead))) {
+		return nil, usageError{fmt.Errorf("--assign %s: %s is not an engineer or lead who can be pinged (active, Telegram linked)", number, s.Name)}
+	}
+	return s, err
 }
 
 // call checks the flags and builds the call they describe.
@@ -143,7 +151,7 @@ func (f ticketNewFlags) call(loc *time.Location, now time.Time, unit func(string
 	at, bucket := now, now.Truncate(callKeyWindow)
 	if f.at != "" {
 		var err error
-		if at, err = parseAt(f.at, loc); err != nil {
+		if at, err = clitime.ParseAt(f.at, loc); err != nil {
 			return ticket.Call{}, err
 		}
 		bucket = at
@@ -176,29 +184,6 @@ func (f ticketNewFlags) call(loc *time.Location, now time.Time, unit func(string
 // callKeyWindow is how long a ticket new without --at counts as a retry of
 // the same call.
 const callKeyWindow = 10 * time.Minute
-
-// parseAt reads --at: RFC 3339, or a date and time without an offset,
-// taken in loc (the configured zone).
-func parseAt(s string, loc *time.Location) (time.Time, error) {
-	var firstErr error
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04"} {
-		t, err := time.ParseInLocation(layout, s, loc)
-		if err == nil {
-			return t, nil
-		}
-		if strings.Contains(err.Error(), "out of range") && firstErr == nil {
-			firstErr = err
-		}
-	}
-	if firstErr != nil { // the shape is right, the date is not: 2026-02-30, 25:00
-		var pe *time.ParseError
-		if errors.As(firstErr, &pe) {
-			return time.Time{}, fmt.Errorf("--at %q: no such date or time (%s)", s, strings.TrimPrefix(pe.Message, ": "))
-		}
-		return time.Time{}, fmt.Errorf("--at %q: no such date or time", s)
-	}
-	return time.Time{}, fmt.Errorf("--at %q: want a time like 2026-12-07 14:05 (in %s) or 2026-12-07T14:05:00+08:00", s, loc)
-}
 
 // openApp builds Hotline as serve does, on the migrated stores, for a
 // command that acts through the desk: its messages to staff wait in the
