@@ -159,21 +159,27 @@ func (s *Scheduler) finish(ctx context.Context, b *Batch, group []result) error 
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
 	defer cancel()
 	var done []bot.Finished
+	var kinds []string // of done, for the metrics
 	for _, r := range group {
 		switch {
 		case r.err == nil:
 			done = append(done, bot.Finished{ID: r.job.ID, Outcome: r.outcome, Next: r.next})
-		case s.failed(ctx, r.job, b.Now, r.err):
+		case s.failed(ctx, r.job, b.Now, r.err): // given up: counted as done, failed
 			done = append(done, bot.Finished{ID: r.job.ID, Outcome: bot.OutcomeFailed})
+		default:
+			continue
 		}
+		kinds = append(kinds, r.job.Kind)
 	}
 	if err := s.jobs.FinishJobs(ctx, done, s.now()); err != nil {
 		return fmt.Errorf("finish %d jobs: %w", len(done), err)
 	}
+	due := make(map[int64]time.Time, len(group))
 	for _, r := range group {
-		if r.err == nil {
-			s.metrics.JobDone(r.job.Kind, r.outcome, b.Now.Sub(r.job.DueAt))
-		}
+		due[r.job.ID] = r.job.DueAt
+	}
+	for i, f := range done {
+		s.metrics.JobDone(kinds[i], f.Outcome, b.Now.Sub(due[f.ID]))
 	}
 	return nil
 }
