@@ -68,12 +68,26 @@ func (db *DB) migrator() (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectPostgres, db.DB.DB, fsys, goose.WithSessionLocker(locker))
 }
 
-// MigrationVersions are the schema's version and the newest this binary
-// has: equal when the database is current.
+// MigrationVersions are the schema's version (0 for none) and the newest
+// this binary has: equal when the database is current. It only reads:
+// goose's own GetVersions would create its version table in an empty
+// schema, which hotline doctor must not do.
 func (db *DB) MigrationVersions(ctx context.Context) (current, latest int64, err error) {
 	p, err := db.migrator()
 	if err != nil {
 		return 0, 0, err
 	}
-	return p.GetVersions(ctx)
+	for _, s := range p.ListSources() {
+		latest = max(latest, s.Version)
+	}
+	exists := `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'goose_db_version'`
+	if db.Dialect == SQLite {
+		exists = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	}
+	var n int
+	if err := db.GetContext(ctx, &n, exists); err != nil || n == 0 {
+		return 0, latest, mapError(err)
+	}
+	err = db.GetContext(ctx, &current, `SELECT COALESCE(max(version_id), 0) FROM goose_db_version WHERE is_applied`)
+	return current, latest, mapError(err)
 }

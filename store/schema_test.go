@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -229,4 +230,29 @@ func typeClass(name string) (string, bool) {
 		return "real", true
 	}
 	return name, false
+}
+
+// MigrationVersions reads without writing: an empty schema gets no version
+// table from it, and a migrated one is current.
+func TestMigrationVersionsOnlyReads(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.OpenPostgres(ctx, storetest.PostgresSchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	current, latest, err := db.MigrationVersions(ctx)
+	if err != nil || current != 0 || latest < 9 {
+		t.Fatalf("empty schema: %d, %d, %v", current, latest, err)
+	}
+	var tables int
+	if err := db.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()`); err != nil || tables != 0 {
+		t.Fatalf("tables after reading the versions: %d, %v", tables, err)
+	}
+	if err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if current, latest, err = db.MigrationVersions(ctx); err != nil || current != latest {
+		t.Fatalf("migrated: %d, %d, %v", current, latest, err)
+	}
 }

@@ -161,9 +161,10 @@ func (w *worker) settle(ctx context.Context, it bot.OutboxItem, messageID int, e
 		w.log.Warn("telegram flood control: waiting", slog.Duration("retry_after", wait), slog.Int64("chat", it.ChatID))
 		err = w.store.Retry(ctx, it.ID, now.Add(wait), err.Error())
 	case errors.Is(err, errBadPayload) || (refused(err) && it.Attempts+1 >= w.cfg.GiveUpAfter):
-		outcome = "given_up"
 		w.log.Error("telegram message given up", itemAttrs(it, err)...)
-		err = w.store.Fail(ctx, it.ID, now, err.Error())
+		if err = w.store.Fail(ctx, it.ID, now, err.Error()); err == nil {
+			outcome = "given_up" // once: an item whose failure was not recorded comes back
+		}
 	default:
 		w.logRetry(it, err)
 		err = w.store.Retry(ctx, it.ID, now.Add(w.cfg.backoff(it.Attempts)), err.Error())

@@ -257,13 +257,18 @@ func (m *Messenger) withFreshToken(ctx context.Context, call func() error) error
 	return fromLibrary(call())
 }
 
-// CheckToken gets an access token for the account (from the shared cache
-// when a replica fetched one, else from WeChat): hotline doctor's test of
-// the credentials.
-func (m *Messenger) CheckToken(ctx context.Context) error {
+// CheckCredentials fetches an access token for the account in cfg from
+// WeChat itself, through a cache of its own (a token other replicas cached
+// would hide a wrong secret): hotline doctor's test of the credentials. A
+// stable token, as every Messenger fetches, does not end the one serve uses.
+func CheckCredentials(ctx context.Context, cfg Config) error {
+	m, err := NewMessenger(cfg, cache.NewMemory())
+	if err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	_, err := m.custom.GetAccessToken()
+	_, err = m.custom.GetAccessToken()
 	return fromLibrary(err)
 }

@@ -39,21 +39,29 @@ type app struct {
 	channels *web.ChannelMetrics
 }
 
+// scrapeTimeout bounds a gauge's query.
+const scrapeTimeout = 5 * time.Second
+
 // newMetrics registers what /metrics shows: the runtime, the scheduler, the
 // calendar, the channels and the outbox. A gauge whose query fails reads
 // NaN, not 0, so an alert on it does not take an outage for quiet.
 func newMetrics(b *backends, policy *policy.Policy, clock bot.Clock) (*prometheus.Registry, *web.JobMetrics, *web.ChannelMetrics) {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	count := func(n int, err error) float64 {
-		if err != nil {
-			return math.NaN()
+	count := func(f func(context.Context) (int, error)) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout) // a hung database must not hang /metrics
+			defer cancel()
+			n, err := f(ctx)
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
 		}
-		return float64(n)
 	}
-	jobs := web.NewJobMetrics(registry, func() float64 { return count(b.rec.Jobs.DueJobs(context.Background(), clock())) })
+	jobs := web.NewJobMetrics(registry, count(func(ctx context.Context) (int, error) { return b.rec.Jobs.DueJobs(ctx, clock()) }))
 	web.RegisterCalendar(registry, func() float64 { return float64(policy.OfficialThrough()) })
-	web.RegisterOutbox(registry, func() float64 { return count(b.rec.Outbox.Pending(context.Background())) })
+	web.RegisterOutbox(registry, count(b.rec.Outbox.Pending))
 	return registry, jobs, web.NewChannelMetrics(registry)
 }
 
@@ -62,7 +70,9 @@ func newMetrics(b *backends, policy *policy.Policy, clock bot.Clock) (*prometheu
 func (a *app) monthSatisfaction() (sat, answered float64, err error) {
 	now := a.clock().In(a.policy.Location)
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
-	r, err := a.desk.Surveys.Stats.Compute(context.Background(), from, now)
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	r, err := a.desk.Surveys.Stats.Compute(ctx, from, now)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -37,6 +37,9 @@ func TestEveryCommandHelpAndUsage(t *testing.T) {
 			t.Errorf("hotline %s --no-such-flag: exit %d, stdout %q, stderr %q; want exit 2 and one line", c, code, out, stderr)
 		}
 	}
+	if code, out, _ := runWith(ctx, env, "help", "staff"); code != 0 || !strings.HasPrefix(out, "Usage: hotline staff") {
+		t.Errorf("hotline help staff: exit %d\n%s", code, out)
+	}
 	for _, c := range []string{"", "frob", "staff frob", "survey frob", "survey round frob", "calendar frob", "ticket frob"} {
 		code, _, stderr := runWith(ctx, env, strings.Fields(c)...)
 		if code != 2 || (c != "" && strings.Count(stderr, "\n") != 1) {
@@ -62,6 +65,8 @@ func TestCLIUsageMistakes(t *testing.T) {
 		{[]string{"survey", "round", "list", "--limit", "0"}, "--limit 0"},
 		{[]string{"sla", "--severity", "2", "--at", "2026-02-30 10:00"}, "no such date or time"},
 		{[]string{"sla", "--severity", "9"}, "--severity 9"},
+		{[]string{"survey", "round", "pause"}, "like: hotline survey round pause 3"},
+		{[]string{"survey", "round", "close"}, "like: hotline survey round close 3"},
 	} {
 		code, _, stderr := runWith(context.Background(), env, c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {

@@ -54,6 +54,9 @@ func main() {
 // stderr and an exit code: 0 ok, 1 failure, 2 usage.
 func run(ctx context.Context, args []string, env *cliEnv) int {
 	cmds := commands()
+	if len(args) > 1 && args[0] == "help" { // hotline help staff: the command's own usage
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
 		usage(env.stdout, cmds)
 		if len(args) == 0 {

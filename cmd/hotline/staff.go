@@ -225,6 +225,7 @@ func staffInvite(ctx context.Context, env *cliEnv, c *staffCmd, args []string) e
 	if err := c.b.rec.Staff.CreateInvite(ctx, s.ID, bot.InviteHash(code), time.Now().Add(*ttl)); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "Invite for %s, valid for %s. They send this to the Telegram bot:\n\n/start %s\n", s.Label(), *ttl, code)
+	fmt.Fprintf(env.stdout, "Invite for %s, valid until %s. They send this to the Telegram bot:\n\n/start %s\n", s.Label(),
+		time.Now().Add(*ttl).In(c.cfg.Location).Format("2006-01-02 15:04"), code)
 	return nil
 }

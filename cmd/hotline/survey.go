@@ -186,10 +186,11 @@ func userFacing(err error) error {
 	return err
 }
 
-// roundID takes the ID argument before any flags.
-func roundID(args []string) (int64, []string, error) {
+// roundID takes the ID argument of command (survey round status) before
+// any flags.
+func roundID(command string, args []string) (int64, []string, error) {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return 0, args, usageError{errors.New("give the round's ID, like: hotline survey round status 3")}
+		return 0, args, usageError{fmt.Errorf("give the round's ID, like: hotline %s 3", command)}
 	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(args[0], "#"), 10, 64)
 	if err != nil || id <= 0 {
@@ -204,7 +205,7 @@ func (c *surveyCmd) openRound(ctx context.Context, env *cliEnv, fs *flag.FlagSet
 	if len(args) > 0 && isHelp(args[0]) {
 		return 0, parseFlags(fs, args)
 	}
-	id, rest, err := roundID(args)
+	id, rest, err := roundID(fs.Name(), args)
 	if err != nil {
 		return 0, err
 	}

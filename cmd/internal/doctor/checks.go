@@ -95,8 +95,11 @@ func (r *run) database(ctx context.Context) Result {
 	if d.DatabaseURL == "" {
 		kind = "embedded SQLite (one replica only)"
 	}
-	if current != latest {
+	switch {
+	case current < latest:
 		return Fail(fmt.Sprintf("%s reachable; schema at version %d, this binary has %d", kind, current, latest), "run hotline migrate (hotline serve migrates at start)")
+	case current > latest:
+		return Fail(fmt.Sprintf("%s reachable; schema at version %d, newer than this binary's %d", kind, current, latest), "run the newer hotline that migrated it (a rolling upgrade half done?)")
 	}
 	return Pass("%s reachable; migrations current (version %d)", kind, current)
 }
@@ -108,9 +111,6 @@ func (r *run) redis(ctx context.Context) Result {
 	}
 	var err error
 	if d.RedisURL == "" {
-		if r.rdb, err = redisstore.OpenEmbedded(ctx); err != nil { // for the WeChat token check; serve has its own
-			return Fail(err.Error(), "")
-		}
 		return Pass("embedded, in-process (one replica only; set HOTLINE_REDIS_URL for several)")
 	}
 	if r.rdb, err = redisstore.Open(ctx, d.RedisURL); err != nil {
@@ -121,17 +121,10 @@ func (r *run) redis(ctx context.Context) Result {
 
 func (r *run) wechat(ctx context.Context) Result {
 	d := r.d
-	switch {
-	case d.WeChat == nil:
+	if d.WeChat == nil {
 		return Skip("not configured: customers cannot write in (HOTLINE_WECHAT_APP_ID, _APP_SECRET, _TOKEN)")
-	case r.rdb == nil:
-		return Skip("needs Redis (the shared token cache)")
 	}
-	m, err := wechat.NewMessenger(*d.WeChat, redisstore.NewTokenCache(r.rdb, redisstore.DefaultKeys))
-	if err == nil {
-		err = m.CheckToken(ctx)
-	}
-	if err != nil {
+	if err := wechat.CheckCredentials(ctx, *d.WeChat); err != nil {
 		return Fail("no access token: "+err.Error(), "check HOTLINE_WECHAT_APP_ID and _APP_SECRET, and add this server's IP to the account's IP whitelist")
 	}
 	return Pass("access token for %s", d.WeChat.AppID)
@@ -173,8 +166,9 @@ func (r *run) calendar(context.Context) Result {
 		return Fail(fmt.Sprintf("no official holiday schedule for %d: its promises are provisional", year),
 			fmt.Sprintf("hotline calendar import FILE (holiday-cn JSON for %d), or add it under holidays in the policy file", year))
 	case through == year && now.Month() >= time.November:
-		return Fail(fmt.Sprintf("official holidays through %d; the State Council's notice for %d is due about now", year, year+1),
-			fmt.Sprintf("when it is out: hotline calendar import FILE (holiday-cn JSON for %d); until then promises into %d are provisional", year+1, year+1))
+		// Nobody can act before the notice is out: a warning, not a failure
+		// (the Prometheus rule waits for December).
+		return Warn(fmt.Sprintf("official holidays through %d; the State Council's notice for %d is due about now: when it is out, hotline calendar import FILE (holiday-cn JSON for %d); until then promises into %d are provisional", year, year+1, year+1, year+1))
 	}
 	return Pass("official holiday schedule through %d", through)
 }

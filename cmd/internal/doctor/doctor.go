@@ -18,6 +18,7 @@ type Outcome int
 const (
 	OK      Outcome = iota
 	Skipped         // not configured, and that is allowed
+	Warned          // works, but needs attention soon; not a failure
 	Failed
 )
 
@@ -45,6 +46,11 @@ func Skip(format string, a ...any) Result {
 	return Result{Outcome: Skipped, Detail: fmt.Sprintf(format, a...)}
 }
 
+// Warn is a check that passed with something to attend to.
+func Warn(format string, a ...any) Result {
+	return Result{Outcome: Warned, Detail: fmt.Sprintf(format, a...)}
+}
+
 // Fail is a failed check with what to fix.
 func Fail(detail, fix string) Result { return Result{Outcome: Failed, Detail: detail, Fix: fix} }
 
@@ -58,7 +64,7 @@ func Run(ctx context.Context, w io.Writer, checks []Check) int {
 	failed := 0
 	for _, c := range checks {
 		r := c.Run(ctx)
-		mark := map[Outcome]string{OK: "ok  ", Skipped: "skip", Failed: "FAIL"}[r.Outcome]
+		mark := map[Outcome]string{OK: "ok  ", Skipped: "skip", Warned: "warn", Failed: "FAIL"}[r.Outcome]
 		line := fmt.Sprintf("%s  %s%s  %s", mark, c.Name, strings.Repeat(" ", width-runewidth.StringWidth(c.Name)), oneLine(r.Detail))
 		if r.Outcome == Failed {
 			failed++

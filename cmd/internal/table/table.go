@@ -43,15 +43,17 @@ func (t *Table) Write(w io.Writer) error {
 			widths[i] = max(widths[i], runewidth.StringWidth(c))
 		}
 	}
-	var b strings.Builder
+	var b, line strings.Builder
 	for _, r := range t.rows {
-		b.WriteString(t.indent)
+		line.Reset()
+		line.WriteString(t.indent)
 		for i, c := range r {
-			b.WriteString(c)
+			line.WriteString(c)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
+				line.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)+2))
 			}
 		}
+		b.WriteString(strings.TrimRight(line.String(), " ")) // an empty last cell leaves no trailing spaces
 		b.WriteByte('\n')
 	}
 	_, err := io.WriteString(w, b.String())
