@@ -168,7 +168,7 @@ func (r *run) calendar(context.Context) Result {
 	case through == year && now.Month() >= time.November:
 		// Nobody can act before the notice is out: a warning, not a failure
 		// (the Prometheus rule waits for December).
-		return Warn(fmt.Sprintf("official holidays through %d; the State Council's notice for %d is due about now: when it is out, hotline calendar import FILE (holiday-cn JSON for %d); until then promises into %d are provisional", year, year+1, year+1, year+1))
+		return Warn("official holidays through %d; the State Council's notice for %d is due about now: when it is out, hotline calendar import FILE (holiday-cn JSON for %d); until then promises into %d are provisional", year, year+1, year+1, year+1)
 	}
 	return Pass("official holiday schedule through %d", through)
 }
