@@ -20,9 +20,6 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
-// maxTemplateValue is WeChat's limit on a template field, in characters.
-const maxTemplateValue = 20
-
 // msgTypeMenu is the customer-service message with tap-to-answer choices;
 // the library has no constant for it.
 const msgTypeMenu message.MsgType = "msgmenu"
@@ -192,14 +189,18 @@ func (m *Messenger) sendTemplate(ctx context.Context, to string, t *bot.Template
 	if !ok {
 		return fmt.Errorf("wechat send: no template configured for %q: %w", t.Kind, bot.ErrUnreachable)
 	}
+	data, err := templateData(tc, t.Fields)
+	if err != nil { // WeChat would refuse it (47003): say which field, and do not retry
+		return fmt.Errorf("wechat send template %s: %w: %w", t.Kind, bot.ErrUnreachable, err)
+	}
 	msg := &message.TemplateMessage{
 		ToUser:      to,
 		TemplateID:  tc.ID,
 		URL:         t.URL,
-		Data:        templateData(tc, t.Fields),
+		Data:        data,
 		ClientMsgID: t.ClientMsgID,
 	}
-	err := m.withFreshToken(ctx, func() error {
+	err = m.withFreshToken(ctx, func() error {
 		_, err := m.template.Send(msg)
 		return err
 	})
@@ -212,17 +213,30 @@ func (m *Messenger) sendTemplate(ctx context.Context, to string, t *bot.Template
 	return fmt.Errorf("wechat send template: %w", err)
 }
 
+// CheckTemplate reports whether a notice's fields fit the keyword types of
+// the template they go into (what sending it would check first).
+func CheckTemplate(tc TemplateConfig, fields map[string]string) error {
+	_, err := templateData(tc, fields)
+	return err
+}
+
 // templateData maps the notice's fields to the template's keywords, each
-// value cut to WeChat's 20 characters. Fields the template does not show
-// are left out.
-func templateData(tc TemplateConfig, fields map[string]string) map[string]*message.TemplateDataItem {
+// value fitted to its keyword's type (fitValue). Fields the template does
+// not show are left out; a value that cannot fit is an error naming it.
+func templateData(tc TemplateConfig, fields map[string]string) (map[string]*message.TemplateDataItem, error) {
 	data := make(map[string]*message.TemplateDataItem, len(tc.Fields))
 	for name, keyword := range tc.Fields {
-		if v, ok := fields[name]; ok {
-			data[keyword] = &message.TemplateDataItem{Value: truncateRunes(v, maxTemplateValue)}
+		v, ok := fields[name]
+		if !ok {
+			continue
 		}
+		fitted, err := fitValue(keyword, v)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+		data[keyword] = &message.TemplateDataItem{Value: fitted}
 	}
-	return data
+	return data, nil
 }
 
 // truncateRunes cuts s to n characters, the last one an ellipsis when cut,

@@ -102,8 +102,8 @@ func TestNotifyWindowClosedSendsTemplate(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("template message (-want +got):\n%s", diff)
 	}
-	if n := len([]rune(got.Data["thing2"].Value)); n != maxTemplateValue {
-		t.Errorf("truncated value has %d characters, want %d", n, maxTemplateValue)
+	if n := len([]rune(got.Data["thing2"].Value)); n != maxThing {
+		t.Errorf("truncated value has %d characters, want %d", n, maxThing)
 	}
 }
 

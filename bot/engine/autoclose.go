@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/notify"
 )
 
 // CloseResolved closes, in one transaction, the tickets of the batch's
@@ -82,7 +83,7 @@ func (d *Deadlines) closedByJob(ctx context.Context, ticket int64, key string) (
 // (unfollowed) is not.
 func (d *Deadlines) autoCloseNotice(ctx context.Context, j bot.Job, t *bot.JobTicket) (string, []bot.Job, error) {
 	text := fmt.Sprintf("您的工单 #%d 已处理完毕，因未收到您的确认，已自动关闭。如问题仍在，直接回复即可重新报修。", t.ID)
-	err := d.notify.CustomerOnce(ctx, t, text, "已关闭", j.Key)
+	err := d.notify.CustomerOnce(ctx, t, text, notify.StatusClosed, j.Key)
 	if errors.Is(err, bot.ErrUnreachable) || errors.Is(err, bot.ErrNotFound) {
 		d.log.Info("auto-close notice not delivered", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
 		return bot.OutcomeSent, nil, nil

@@ -150,7 +150,7 @@ func (d *Deadlines) Escalate(ctx context.Context, b *Batch, j bot.Job) (string, 
 	}
 	if j.Step == 0 && goal == bot.GoalResponse {
 		text := fmt.Sprintf("您的工单 #%d 还没有得到工程师响应，很抱歉让您久等。我们已将工单升级给主管跟进，会尽快与您联系。", t.ID)
-		if err := d.notify.CustomerOnce(ctx, jt, text, "已升级处理", j.Key); err != nil {
+		if err := d.notify.CustomerOnce(ctx, jt, text, notify.StatusEscalated, j.Key); err != nil {
 			d.log.Warn("notify customer of escalation", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
 		}
 	}

@@ -68,7 +68,7 @@ func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]b
 	}
 	t := o.Ticket
 	x.s.ActiveTicket = t.ID
-	return []bot.Reply{{Text: openedText(t, o.Clock, x.now), Fallback: notify.TicketTemplate(t, "已受理", t.ResponseDue, x.desk.policy.Location)}}, nil
+	return []bot.Reply{{Text: openedText(t, o.Clock, x.now), Fallback: notify.TicketTemplate(t, notify.StatusTaken, t.ResponseDue, x.desk.policy.Location)}}, nil
 }
 
 func (x *intentRun) openingEvents(t *bot.Ticket, dr *conversation.Draft) []bot.Event {

@@ -72,10 +72,27 @@ func (n *Notifier) Push(ctx context.Context, to string, replies []bot.Reply) {
 }
 
 // Texts about a staff member's photo.
+const photoNoteText = "工程师发来一张图片，请在对话中查看"
+
+// Statuses a ticket notice carries in its template's status field. Each is
+// at most five Chinese characters and nothing else, so that it fits a
+// phrase keyword (PLATFORM-NOTES: WeChat refuses any other value there).
 const (
-	photoNoteText = "工程师发来一张图片，请在对话中查看"
-	photoStatus   = "工程师发来图片" // the ticket template's status field (at most 20 characters)
+	StatusTaken     = "已受理"
+	StatusHandling  = "处理中"
+	StatusNeedInfo  = "待补充信息"
+	StatusOnSite    = "安排上门"
+	StatusMessage   = "工程师留言"
+	StatusImage     = "收到新图片"
+	StatusConfirm   = "待您确认"
+	StatusEscalated = "已升级处理"
+	StatusClosed    = "已关闭"
 )
+
+// TicketStatuses are all of them, for the tests that check them against
+// WeChat's rules.
+var TicketStatuses = []string{StatusTaken, StatusHandling, StatusNeedInfo, StatusOnSite, StatusMessage, StatusImage,
+	StatusConfirm, StatusEscalated, StatusClosed}
 
 // Image pushes a staff member's image to a ticket's customer, then the
 // caption; outside the window the ticket template says an image waits.
@@ -91,11 +108,11 @@ func (n *Notifier) Image(ctx context.Context, sender bot.CustomerImageSender, t 
 	err = sender.SendImage(ctx, c.OpenID, data, fmt.Sprintf("ticket-%d.jpg", t.ID))
 	switch {
 	case errors.Is(err, bot.ErrUnreachable):
-		n.Customer(ctx, t, EngineerSays(name, t.ID, photoNoteText), photoStatus)
+		n.Customer(ctx, t, EngineerSays(name, t.ID, photoNoteText), StatusImage)
 	case err != nil:
 		n.warn("send image to customer", t.ID, err)
 	case caption != "":
-		n.Customer(ctx, t, EngineerSays(name, t.ID, caption), "工程师留言")
+		n.Customer(ctx, t, EngineerSays(name, t.ID, caption), StatusMessage)
 	}
 }
 

@@ -51,7 +51,7 @@ func (d *Desk) say(ctx context.Context, s *bot.Staff, chat, ticketID int64, text
 	if _, err := d.tickets.AddEvent(ctx, bot.StaffEvent(s, d.now(), "staff_message", text).On(t.ID)); err != nil {
 		return err
 	}
-	d.notify.Customer(ctx, t, notify.EngineerSays(s.Name, t.ID, text), "工程师留言")
+	d.notify.Customer(ctx, t, notify.EngineerSays(s.Name, t.ID, text), notify.StatusMessage)
 	return d.notify.Tell(ctx, chat, fmt.Sprintf("✅ 已转达工单 #%d 的客户。", t.ID))
 }
 

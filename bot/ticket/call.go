@@ -112,7 +112,7 @@ func (l *Lifecycle) OpenForCall(ctx context.Context, c Call) (OpenedCall, error)
 	if o.Created && linked != nil {
 		t := o.Ticket
 		l.notify.Reply(ctx, t, bot.Reply{Text: CallPromise(t, o.Clock, now),
-			Fallback: notify.TicketTemplate(t, "已受理", t.ResponseDue, l.policy.Location)}) // as the intake promises
+			Fallback: notify.TicketTemplate(t, notify.StatusTaken, t.ResponseDue, l.policy.Location)}) // as the intake promises
 		for _, a := range l.attach {
 			if err := a(ctx, linked.Channel, linked.OpenID, o.Ticket.ID); err != nil {
 				l.log.Warn("attach the caller's session to the ticket", slog.Int64("ticket", o.Ticket.ID), slog.String("err", err.Error()))

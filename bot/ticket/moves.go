@@ -29,7 +29,7 @@ func (l *Lifecycle) Acknowledge(ctx context.Context, s *bot.Staff, t *bot.Ticket
 	if err != nil || !applied {
 		return t2, applied, met, err
 	}
-	l.notify.Customer(ctx, t2, fmt.Sprintf("您的工单 #%d 已由工程师 %s 接单处理，稍后会与您联系。", t2.ID, s.Label()), "处理中")
+	l.notify.Customer(ctx, t2, fmt.Sprintf("您的工单 #%d 已由工程师 %s 接单处理，稍后会与您联系。", t2.ID, s.Label()), notify.StatusHandling)
 	l.notify.RefreshPing(ctx, t2)
 	return t2, true, met, nil
 }
@@ -45,7 +45,7 @@ func (l *Lifecycle) Resolve(ctx context.Context, s *bot.Staff, t *bot.Ticket, no
 		return t2, applied, err
 	}
 	r := bot.ReplyOf(conversation.ConfirmationQuestion(t2.ID, note))
-	r.Fallback = notify.TicketTemplate(t2, "已解决，请确认", now, l.notify.Location())
+	r.Fallback = notify.TicketTemplate(t2, notify.StatusConfirm, now, l.notify.Location())
 	l.notify.Reply(ctx, t2, r)
 	l.notify.RefreshPing(ctx, t2)
 	return t2, true, nil
@@ -73,7 +73,7 @@ func (l *Lifecycle) Pause(ctx context.Context, s *bot.Staff, ticket int64, what 
 	if err != nil || !applied {
 		return t, applied, err
 	}
-	l.notify.Customer(ctx, t, fmt.Sprintf("为了继续处理工单 #%d，工程师需要您补充：%s\n请直接回复本消息。", t.ID, what), "待补充信息")
+	l.notify.Customer(ctx, t, fmt.Sprintf("为了继续处理工单 #%d，工程师需要您补充：%s\n请直接回复本消息。", t.ID, what), notify.StatusNeedInfo)
 	l.notify.RefreshPing(ctx, t)
 	return t, true, nil
 }
@@ -138,6 +138,6 @@ func (l *Lifecycle) OnSite(ctx context.Context, s *bot.Staff, t *bot.Ticket) (bo
 	if err != nil || !added {
 		return false, err
 	}
-	l.notify.Customer(ctx, t, fmt.Sprintf("您的工单 #%d 需要上门处理，工程师 %s 会与您联系确认上门时间。", t.ID, s.Label()), "安排上门")
+	l.notify.Customer(ctx, t, fmt.Sprintf("您的工单 #%d 需要上门处理，工程师 %s 会与您联系确认上门时间。", t.ID, s.Label()), notify.StatusOnSite)
 	return true, nil
 }

@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Kinds of Message.
@@ -28,6 +30,7 @@ const (
 	CodeInvalidSecret = 40125 // token fetch with the wrong AppSecret
 	CodeInvalidToken  = 40001 // a send with an access token not issued, or revoked
 	CodeInvalidMedia  = 40007 // media/get of a media id the fake does not hold
+	CodeTemplateValue = 47003 // a template value that breaks its keyword type's rule
 )
 
 // Upload is one media/upload the fake received.
@@ -417,6 +420,9 @@ func (f *FakeAPI) templateSend(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	m.ErrCode = f.refusalLocked(m, f.failTplTo, &f.failTemplate)
+	if m.ErrCode == 0 && !valuesFit(m.Data) {
+		m.ErrCode = CodeTemplateValue
+	}
 	f.record(m)
 	f.templateIDs++
 	id := f.templateIDs
@@ -499,4 +505,44 @@ func (f *FakeAPI) mediaUpload(w http.ResponseWriter, r *http.Request) {
 func writeError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, `{"errcode":%d,"errmsg":"%s rid: fake"}`, code, msg)
+}
+
+// The keyword types' rules as WeChat states them (official-account
+// templates share them with subscription messages since 2023), written
+// here apart from the adapter's code, so that a test against the fake
+// catches a value the adapter gets wrong.
+var (
+	fakeTime   = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?|\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?|\d{2}:\d{2})$`)
+	fakePhrase = regexp.MustCompile(`^\p{Han}{1,5}$`)
+	fakeString = regexp.MustCompile(`^[\x21-\x7e]{1,32}$`)
+	fakeNumber = regexp.MustCompile(`^\d{1,32}$`)
+	fakePhone  = regexp.MustCompile(`^[0-9+\-]{1,20}$`)
+)
+
+// valuesFit reports whether every value fits its keyword's type (thing3 →
+// thing; an unknown type counts as thing).
+func valuesFit(data map[string]string) bool {
+	for k, v := range data {
+		ok := true
+		switch strings.TrimRight(k, "0123456789") {
+		case "phrase":
+			ok = fakePhrase.MatchString(v)
+		case "character_string":
+			ok = fakeString.MatchString(v)
+		case "time", "date":
+			ok = fakeTime.MatchString(v)
+		case "number":
+			ok = fakeNumber.MatchString(v)
+		case "name":
+			ok = utf8.RuneCountInString(v) <= 10
+		case "phone_number":
+			ok = fakePhone.MatchString(v)
+		default:
+			ok = utf8.RuneCountInString(v) <= 20
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

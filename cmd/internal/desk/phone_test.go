@@ -282,3 +282,35 @@ func (f *surveyFixture) wechatTo(openID string, want ...string) wechattest.Messa
 	}
 	return msgs[0]
 }
+
+// Outside the 48-hour window every notice goes as the ticket template, and
+// WeChat (its rules, as the fake API applies them) takes each one: the
+// statuses fit a phrase keyword, so the request to confirm a resolution
+// reaches the customer instead of being refused with 47003.
+func TestTemplateNoticesFitWeChatsRules(t *testing.T) {
+	f := newPhoneFixture(t, time.Date(2026, 12, 7, 10, 0, 0, 0, shanghai))
+	f.followsAccount("o-zhang", "13800138000")
+	f.wx.FailCustomTo("o-zhang", 45015) // the window is closed
+	f.enterCall(dispatcherTG, "3", "公积金", "13800138000", "报表打印空白", "phone", "现在")
+	f.staffSaw(dispatcherTG, "已登记工单 #1")
+	f.press(engineerTG, "ack:1")
+	f.press(engineerTG, "res:1")
+	f.staffText(engineerTG, "更新了打印模板")
+	f.press(engineerTG, "how:1:remote")
+	msgs, err := f.wx.Wait(3, 5*time.Second, func(m wechattest.Message) bool { return m.Kind == wechattest.KindTemplate })
+	if err != nil {
+		t.Fatalf("templates: %v (%+v)", err, f.wx.Messages())
+	}
+	statuses := map[string]bool{}
+	for _, m := range msgs {
+		if m.ErrCode != 0 {
+			t.Errorf("WeChat refused a template (%d): %+v", m.ErrCode, m.Data)
+		}
+		statuses[m.Data["phrase2"]] = true
+	}
+	for _, want := range []string{"已受理", "处理中", "待您确认"} {
+		if !statuses[want] {
+			t.Errorf("no template with status %q: %v", want, statuses)
+		}
+	}
+}
