@@ -123,3 +123,56 @@ func TestFetchStaffPhoto(t *testing.T) {
 		}
 	})
 }
+
+// Telegram refusing an upload (the bot blocked) is final like any refusal:
+// the library builds upload errors without their code, and the adapter
+// puts it back. The photo is tried GiveUpAfter times, the customer's media
+// fetched as often, and the chat's next message is not held behind it.
+func TestOutboxRefusedUploadIsFinal(t *testing.T) {
+	fake := telegramtest.New(t)
+	rec := storetest.Postgres(t)
+	cfg := testConfig(fake)
+	cfg.GiveUpAfter = 2
+	src := &mediaSource{media: map[string][]byte{"wx-media-1": []byte("\xff\xd8\xff jpeg")}}
+	cfg.Media = src
+	b, _ := newBot(t, cfg, nil, rec)
+	blocked := int64(667)
+	fake.Block(blocked)
+	send(t, b, bot.StaffMessage{ChatID: blocked, TicketID: 7, Text: "客户发来一张图片", CustomerMedia: "wx-media-1", MediaCaption: "💬 工单 #7 客户发来的图片"})
+	start(t, b.RunOutbox)
+	eventually(t, "the photo given up", func() bool {
+		return count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE failed_at IS NOT NULL`) == 1
+	})
+	if n := len(fake.Calls("sendPhoto")); n != 2 {
+		t.Errorf("%d sendPhoto calls, want 2 (GiveUpAfter)", n)
+	}
+	src.mu.Lock()
+	defer src.mu.Unlock()
+	if src.fetches != 2 {
+		t.Errorf("the customer's media fetched %d times, want 2", src.fetches)
+	}
+}
+
+// A photo Telegram will not take (400) is not retried: the engineer gets
+// the message's words with a note, once, and the chat goes on.
+func TestOutboxRefusedPhotoSendsTheText(t *testing.T) {
+	fake := telegramtest.New(t)
+	rec := storetest.Postgres(t)
+	cfg := testConfig(fake)
+	cfg.Media = &mediaSource{media: map[string][]byte{"wx-media-1": []byte("not really a jpeg")}}
+	b, _ := newBot(t, cfg, nil, rec)
+	fake.RefusePhotos(true)
+	send(t, b, bot.StaffMessage{ChatID: engineer, TicketID: 7, Text: "客户发来一张图片（素材 ID wx-media-1）", CustomerMedia: "wx-media-1", MediaCaption: "💬 工单 #7 客户发来的图片"})
+	send(t, b, bot.StaffMessage{ChatID: engineer, Text: "下一条"})
+	start(t, b.RunOutbox)
+	sent := fake.WaitSent(t, 2, wait)
+	if !strings.Contains(sent[0].Text(), "客户发来一张图片") || !strings.Contains(sent[0].Text(), "图片未能在 Telegram 显示") || sent[1].Text() != "下一条" {
+		t.Fatalf("sent %q, %q", sent[0].Text(), sent[1].Text())
+	}
+	if n := len(fake.Calls("sendPhoto")); n != 1 {
+		t.Errorf("%d sendPhoto calls, want 1", n)
+	}
+	if n := count(t, rec, `SELECT count(*) FROM telegram_outbox WHERE failed_at IS NOT NULL`); n != 0 {
+		t.Errorf("%d rows failed", n)
+	}
+}

@@ -107,10 +107,25 @@ func (w *worker) deliver(ctx context.Context, it bot.OutboxItem) (int, error) {
 var errBadPayload = errors.New("unreadable outbox item")
 
 func (w *worker) send(ctx context.Context, it bot.OutboxItem, m bot.StaffMessage) (int, error) {
+	notice := m // the text that goes when Telegram refuses the photo itself
 	photo, err := w.photoOf(ctx, it, &m)
 	if err != nil {
 		return 0, err
 	}
+	id, err := w.sendOne(it, m, photo)
+	if tgErr, ok := telegramError(err); ok && photo != nil && tgErr.Code == 400 {
+		// A photo Telegram will never take (too big, not an image): the
+		// engineer gets the words, and the chat goes on.
+		w.log.Warn("telegram refused a photo; sending the text instead", itemAttrs(it, err)...)
+		notice.PhotoID, notice.CustomerMedia = "", ""
+		notice.Text = clip(notice.Text, maxText-40) + "\n（图片未能在 Telegram 显示：" + clip(tgErr.Message, 30) + "）"
+		return w.sendOne(it, notice, nil)
+	}
+	return id, err
+}
+
+// sendOne makes the call: sendPhoto with photo, else sendMessage.
+func (w *worker) sendOne(it bot.OutboxItem, m bot.StaffMessage, photo tgbotapi.RequestFileData) (int, error) {
 	var c tgbotapi.Chattable
 	if photo != nil {
 		p := tgbotapi.NewPhoto(it.ChatID, photo)
@@ -122,11 +137,26 @@ func (w *worker) send(ctx context.Context, it bot.OutboxItem, m bot.StaffMessage
 		msg.ReplyMarkup = keyboard(m.Buttons)
 		c = msg
 	}
-	sent, err := w.api.Send(c)
+	resp, err := w.api.Request(c)
 	if err != nil {
-		return 0, redact(methodOf(photo), w.cfg.Token, err)
+		return 0, redact(methodOf(photo), w.cfg.Token, withCode(resp, err))
+	}
+	var sent tgbotapi.Message
+	if err := json.Unmarshal(resp.Result, &sent); err != nil {
+		return 0, fmt.Errorf("%s: read the sent message: %w", methodOf(photo), err)
 	}
 	return sent.MessageID, nil
+}
+
+// withCode gives Telegram's refusal of an upload its error code: the
+// library builds upload errors without it (PLATFORM-NOTES), so a 400 or
+// 403 to sendPhoto would look like a passing failure and be retried for
+// ever, holding every later message to that chat behind it.
+func withCode(resp *tgbotapi.APIResponse, err error) error {
+	if tgErr, ok := telegramError(err); ok && tgErr.Code == 0 && resp != nil && resp.ErrorCode != 0 {
+		tgErr.Code = resp.ErrorCode
+	}
+	return err
 }
 
 // photoOf is the photo m sends, or nil for a text message. A customer's

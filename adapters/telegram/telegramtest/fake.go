@@ -96,6 +96,7 @@ type FakeBotAPI struct {
 	retryAfter  int
 	down        bool
 	blocked     map[int64]bool
+	badPhotos   bool              // sendPhoto answers 400 (an image Telegram cannot process)
 	webhook     url.Values        // the last setWebhook's parameters; nil for none
 	files       map[string][]byte // file id → bytes, for getFile and downloads
 }
@@ -142,6 +143,14 @@ func (f *FakeBotAPI) Block(chatID int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.blocked[chatID] = true
+}
+
+// RefusePhotos makes every sendPhoto fail as for an image Telegram cannot
+// process (400).
+func (f *FakeBotAPI) RefusePhotos(refuse bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.badPhotos = refuse
 }
 
 // AddFile makes getFile and the file download serve data under fileID,
@@ -354,6 +363,8 @@ func (f *FakeBotAPI) sendLocked(call *Call) reply {
 		return apiError(http.StatusBadRequest, "Bad Request: chat not found")
 	case f.blocked[chat]:
 		return apiError(http.StatusForbidden, "Forbidden: bot was blocked by the user")
+	case f.badPhotos && call.Method == "sendPhoto":
+		return apiError(http.StatusBadRequest, "Bad Request: IMAGE_PROCESS_FAILED")
 	}
 	id := f.nextMessage
 	f.nextMessage++
