@@ -16,6 +16,10 @@ const (
 	InboundText        InboundKind = "text"
 	InboundImage       InboundKind = "image"
 	InboundVoice       InboundKind = "voice"
+	InboundVideo       InboundKind = "video"    // video and short video; MediaID
+	InboundLocation    InboundKind = "location" // Text describes the place
+	InboundLink        InboundKind = "link"     // Text is the title and address
+	InboundFile        InboundKind = "file"     // Text is the file's name
 	InboundSubscribe   InboundKind = "subscribe"
 	InboundUnsubscribe InboundKind = "unsubscribe"
 	InboundClick       InboundKind = "click" // a menu button; EventKey holds the menu key
@@ -114,6 +118,14 @@ func (in Inbound) Event() conversation.Event {
 		ev.Kind = conversation.EventImage
 	case InboundVoice:
 		ev.Kind = conversation.EventVoice
+	case InboundVideo:
+		ev.Kind = conversation.EventVideo
+	case InboundLocation:
+		ev.Kind = conversation.EventLocation
+	case InboundLink:
+		ev.Kind = conversation.EventLink
+	case InboundFile:
+		ev.Kind = conversation.EventFile
 	case InboundSubscribe:
 		ev.Kind = conversation.EventSubscribe
 	case InboundUnsubscribe:

@@ -64,7 +64,7 @@ func TestDialogueNewCustomer(t *testing.T) {
 		Name:        "王丽",
 		Phone:       "0459-8123456",
 		Room:        "305",
-		Attachments: []Attachment{{AttachmentImage, "media-1"}},
+		Attachments: []Attachment{{Kind: AttachmentImage, MediaID: "media-1"}},
 		StartedAt:   t0.Add(time.Minute),
 	}
 	if diff := cmp.Diff(want, intents[0].Draft); diff != "" {

@@ -10,8 +10,12 @@ const (
 	EventText        EventKind = "text"
 	EventImage       EventKind = "image"
 	EventVoice       EventKind = "voice"
-	EventMenu        EventKind = "menu"  // a tap on a tap-to-answer option; MenuID says which
-	EventClick       EventKind = "click" // a button of the official account's menu; Key says which
+	EventVideo       EventKind = "video"    // a video or short video; MediaID
+	EventLocation    EventKind = "location" // Text describes the place
+	EventLink        EventKind = "link"     // Text is its title and address
+	EventFile        EventKind = "file"     // Text is its name
+	EventMenu        EventKind = "menu"     // a tap on a tap-to-answer option; MenuID says which
+	EventClick       EventKind = "click"    // a button of the official account's menu; Key says which
 	EventSubscribe   EventKind = "subscribe"
 	EventUnsubscribe EventKind = "unsubscribe"
 )
@@ -27,7 +31,7 @@ const (
 type Event struct {
 	Kind    EventKind
 	Text    string // EventText; for EventMenu the tapped option's content, which Step does not need
-	MediaID string // EventImage, EventVoice
+	MediaID string // EventImage, EventVoice, EventVideo
 	MenuID  string // EventMenu
 	Key     string // EventClick
 }

@@ -52,8 +52,12 @@ const RoomNone = "无"
 
 // Attachment kinds.
 const (
-	AttachmentImage = "image"
-	AttachmentVoice = "voice"
+	AttachmentImage    = "image"
+	AttachmentVoice    = "voice"
+	AttachmentVideo    = "video"
+	AttachmentLocation = "location"
+	AttachmentLink     = "link"
+	AttachmentFile     = "file"
 )
 
 // Session is one customer's dialogue state, stored as JSON between messages.
@@ -91,10 +95,13 @@ type Draft struct {
 	StartedAt       time.Time    `json:"started,omitzero"`
 }
 
-// Attachment is an image or voice message sent while reporting.
+// Attachment is a message other than text sent while reporting: an
+// image, voice or video by its media id, a location, link or file by its
+// description.
 type Attachment struct {
-	Kind    string `json:"kind"` // AttachmentImage or AttachmentVoice
-	MediaID string `json:"media"`
+	Kind    string `json:"kind"` // one of the Attachment kinds
+	MediaID string `json:"media,omitempty"`
+	Text    string `json:"text,omitempty"`
 }
 
 // Expired reports whether the customer has been quiet for IdleTimeout or

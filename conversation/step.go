@@ -40,8 +40,12 @@ var eventHandlers = map[EventKind]func(*turn, Event){
 	EventText:        func(t *turn, ev Event) { t.onText(ev.Text) },
 	EventMenu:        func(t *turn, ev Event) { t.onMenu(ev.MenuID) },
 	EventClick:       func(t *turn, ev Event) { t.onClick(ev.Key) },
-	EventImage:       func(t *turn, ev Event) { t.onMedia(AttachmentImage, ev.MediaID) },
-	EventVoice:       func(t *turn, ev Event) { t.onMedia(AttachmentVoice, ev.MediaID) },
+	EventImage:       func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentImage, MediaID: ev.MediaID}) },
+	EventVoice:       func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentVoice, MediaID: ev.MediaID}) },
+	EventVideo:       func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentVideo, MediaID: ev.MediaID}) },
+	EventLocation:    func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentLocation, Text: ev.Text}) },
+	EventLink:        func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentLink, Text: ev.Text}) },
+	EventFile:        func(t *turn, ev Event) { t.onMedia(Attachment{Kind: AttachmentFile, Text: ev.Text}) },
 	EventSubscribe:   func(t *turn, _ Event) { t.say(WelcomeText()) },
 	EventUnsubscribe: func(t *turn, _ Event) { t.emit(Intent{Kind: IntentUnsubscribed}) },
 }
@@ -162,10 +166,11 @@ func (t *turn) onMenu(id string) {
 	t.say(staleIdleText)
 }
 
-// onMedia keeps an image or voice message with whatever the customer is
-// doing: the complaint, the draft, the open ticket, or a new report.
-func (t *turn) onMedia(kind, mediaID string) {
-	a := Attachment{Kind: kind, MediaID: mediaID}
+// onMedia keeps an image, voice, video, location, link or file message
+// with whatever the customer is doing: the complaint, the draft, the open
+// ticket, or a new report.
+func (t *turn) onMedia(a Attachment) {
+	kind := a.Kind
 	switch {
 	case t.s.State == StateComplaint:
 		t.emit(Intent{Kind: IntentComplaint, Attachment: &a})

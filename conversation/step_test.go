@@ -83,7 +83,7 @@ func TestStepIdle(t *testing.T) {
 			replies: []string{"#42"}, intents: []Intent{{Kind: IntentAppend, Attachment: att(AttachmentImage, "m1")}}},
 		{name: "image starts a report", s: Session{}, ev: image("m1"), want: StateDescribe,
 			replies: []string{"已收到图片", "请简单描述您遇到的问题"},
-			check:   wantDraft(&Draft{Attachments: []Attachment{{AttachmentImage, "m1"}}, StartedAt: t0.Add(time.Minute)})},
+			check:   wantDraft(&Draft{Attachments: []Attachment{{Kind: AttachmentImage, MediaID: "m1"}}, StartedAt: t0.Add(time.Minute)})},
 		{name: "voice starts a report", s: Session{}, ev: voice("v1"), want: StateDescribe, replies: []string{"已收到语音"}},
 		{name: "subscribe", s: Session{}, ev: kind(EventSubscribe), want: StateIdle,
 			replies: []string{"直接把问题发给我们就能报修", "菜单「报修」"}},
@@ -96,7 +96,17 @@ func TestStepIdle(t *testing.T) {
 		{name: "complaint button", s: Session{}, ev: click(ClickComplaint), want: StateComplaint, replies: []string{"投诉的内容"}},
 		{name: "other button", s: Session{}, ev: click("V1001_OTHER"), want: StateIdle, silent: true},
 		{name: "stale option", s: Session{}, ev: menu("confirm"), want: StateIdle, replies: []string{"这个选项已失效"}},
-		{name: "unknown event kind", s: Session{}, ev: kind("location"), want: StateIdle, silent: true},
+		{name: "unknown event kind", s: Session{}, ev: kind("shake"), want: StateIdle, silent: true},
+		// Nothing a customer sends is dropped: a video, a location, a link or
+		// a file is kept like an image.
+		{name: "video with a ticket open goes to it", s: ticket, ev: Event{Kind: EventVideo, MediaID: "v9"}, want: StateIdle,
+			replies: []string{"#42"}, intents: []Intent{{Kind: IntentAppend, Attachment: att(AttachmentVideo, "v9")}}},
+		{name: "location starts a report", s: Session{}, ev: Event{Kind: EventLocation, Text: "大庆市萨尔图区（46.58, 125.10）"}, want: StateDescribe,
+			replies: []string{"已收到位置", "请简单描述您遇到的问题"},
+			check:   wantDraft(&Draft{Attachments: []Attachment{{Kind: AttachmentLocation, Text: "大庆市萨尔图区（46.58, 125.10）"}}, StartedAt: t0.Add(time.Minute)})},
+		{name: "link with a ticket open goes to it", s: ticket, ev: Event{Kind: EventLink, Text: "日志 https://example.com/a"}, want: StateIdle,
+			replies: []string{"#42"}, intents: []Intent{{Kind: IntentAppend, Attachment: &Attachment{Kind: AttachmentLink, Text: "日志 https://example.com/a"}}}},
+		{name: "file starts a report", s: Session{}, ev: Event{Kind: EventFile, Text: "error.log"}, want: StateDescribe, replies: []string{"已收到文件"}},
 	})
 }
 
@@ -247,7 +257,7 @@ func TestStepSummary(t *testing.T) {
 		{name: "summary shows attachments and a guessed level",
 			s: with(in(StateRoom), func(s *Session) {
 				s.Draft.SeverityGuessed = true
-				s.Draft.Attachments = []Attachment{{AttachmentImage, "a"}, {AttachmentImage, "b"}, {AttachmentVoice, "c"}}
+				s.Draft.Attachments = []Attachment{{Kind: AttachmentImage, MediaID: "a"}, {Kind: AttachmentImage, MediaID: "b"}, {Kind: AttachmentVoice, MediaID: "c"}}
 			}),
 			ev: text("301"), want: StateSummary, replies: []string{"严重程度：2 严重问题（暂定）", "附件：图片 2 张，语音 1 条", "1 确认提交\n2 修改\n3 取消"}},
 	})
@@ -430,7 +440,7 @@ func TestSummaryFitsOneMessage(t *testing.T) {
 		d.Description = strings.Repeat("述", maxDescription)
 		d.Unit, d.Name, d.Phone, d.SeverityGuessed = long, long, "0459-12345678-123456", true
 		for range 999 {
-			d.Attachments = append(d.Attachments, Attachment{AttachmentImage, "m"}, Attachment{AttachmentVoice, "v"})
+			d.Attachments = append(d.Attachments, Attachment{Kind: AttachmentImage, MediaID: "m"}, Attachment{Kind: AttachmentVoice, MediaID: "v"})
 		}
 	})
 	_, replies, _ := Step(s, text(long), t0)

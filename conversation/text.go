@@ -93,7 +93,8 @@ const (
 )
 
 // mediaNames words each attachment kind the way a customer would.
-var mediaNames = map[string]string{AttachmentImage: "图片", AttachmentVoice: "语音"}
+var mediaNames = map[string]string{AttachmentImage: "图片", AttachmentVoice: "语音", AttachmentVideo: "视频",
+	AttachmentLocation: "位置", AttachmentLink: "链接", AttachmentFile: "文件"}
 
 const (
 	mediaKeptFmt  = "已收到%s，将随报修单一起提交。"

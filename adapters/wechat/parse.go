@@ -36,6 +36,13 @@ type wireMessage struct {
 	Event        string   `xml:"Event"`
 	EventKey     string   `xml:"EventKey"`
 	BizMsgMenuID string   `xml:"bizmsgmenuid"`
+	// Location, link and file messages.
+	LocationX   string `xml:"Location_X"`
+	LocationY   string `xml:"Location_Y"`
+	Label       string `xml:"Label"`
+	Title       string `xml:"Title"`
+	Description string `xml:"Description"`
+	URL         string `xml:"Url"`
 }
 
 // callback is one parsed callback: the channel-neutral inbound and the
@@ -65,7 +72,7 @@ func parseCallback(raw []byte) (callback, error) {
 		From:     w.FromUserName,
 		Key:      w.key(raw),
 		Kind:     w.kind(),
-		Text:     w.Content,
+		Text:     w.text(),
 		MediaID:  w.MediaID,
 		EventKey: w.EventKey,
 		MenuID:   w.BizMsgMenuID,
@@ -85,6 +92,33 @@ func (w *wireMessage) trimIDs() {
 
 func (w *wireMessage) isEvent() bool { return w.MsgType == "event" }
 
+// text is what the customer sent, in words: the text itself, or a
+// location, link or file described, so that it is kept on the ticket.
+func (w *wireMessage) text() string {
+	join := func(parts ...string) string {
+		var kept []string
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				kept = append(kept, p)
+			}
+		}
+		return strings.Join(kept, " ")
+	}
+	switch w.MsgType {
+	case "location":
+		at := ""
+		if w.LocationX != "" && w.LocationY != "" {
+			at = "（" + strings.TrimSpace(w.LocationX) + ", " + strings.TrimSpace(w.LocationY) + "）"
+		}
+		return strings.TrimSpace(strings.TrimSpace(w.Label) + at)
+	case "link":
+		return join(w.Title, w.Description, w.URL)
+	case "file":
+		return join(w.Title, w.Description)
+	}
+	return w.Content
+}
+
 // kind maps MsgType and Event to the channel-neutral kind.
 func (w *wireMessage) kind() bot.InboundKind {
 	if !w.isEvent() {
@@ -95,6 +129,14 @@ func (w *wireMessage) kind() bot.InboundKind {
 			return bot.InboundImage
 		case "voice":
 			return bot.InboundVoice
+		case "video", "shortvideo":
+			return bot.InboundVideo
+		case "location":
+			return bot.InboundLocation
+		case "link":
+			return bot.InboundLink
+		case "file":
+			return bot.InboundFile
 		}
 		return bot.InboundOther
 	}

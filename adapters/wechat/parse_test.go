@@ -48,8 +48,20 @@ func TestParseCallback(t *testing.T) {
 		{"voice", wireXML("MsgType", "voice", "MediaId", "media-2", "Format", "amr", "MsgId", "2348"), with(func(in *bot.Inbound) {
 			in.Kind, in.MediaID, in.Key = bot.InboundVoice, "media-2", "msg:"+testOpenID+":2348"
 		})},
-		{"location", wireXML("MsgType", "location", "Location_X", "23.1", "MsgId", "2349"), with(func(in *bot.Inbound) {
-			in.Kind, in.Key = bot.InboundOther, "msg:"+testOpenID+":2349"
+		{"location", wireXML("MsgType", "location", "Location_X", "46.58", "Location_Y", "125.10", "Label", "大庆市萨尔图区", "MsgId", "2349"), with(func(in *bot.Inbound) {
+			in.Kind, in.Text, in.Key = bot.InboundLocation, "大庆市萨尔图区（46.58, 125.10）", "msg:"+testOpenID+":2349"
+		})},
+		{"video", wireXML("MsgType", "video", "MediaId", "media-3", "ThumbMediaId", "thumb", "MsgId", "2350"), with(func(in *bot.Inbound) {
+			in.Kind, in.MediaID, in.Key = bot.InboundVideo, "media-3", "msg:"+testOpenID+":2350"
+		})},
+		{"short video", wireXML("MsgType", "shortvideo", "MediaId", "media-4", "MsgId", "2351"), with(func(in *bot.Inbound) {
+			in.Kind, in.MediaID, in.Key = bot.InboundVideo, "media-4", "msg:"+testOpenID+":2351"
+		})},
+		{"link", wireXML("MsgType", "link", "Title", "报错截图说明", "Description", "系统日志", "Url", "https://example.com/a", "MsgId", "2352"), with(func(in *bot.Inbound) {
+			in.Kind, in.Text, in.Key = bot.InboundLink, "报错截图说明 系统日志 https://example.com/a", "msg:"+testOpenID+":2352"
+		})},
+		{"file", wireXML("MsgType", "file", "Title", "error.log", "MsgId", "2353"), with(func(in *bot.Inbound) {
+			in.Kind, in.Text, in.Key = bot.InboundFile, "error.log", "msg:"+testOpenID+":2353"
 		})},
 		{"subscribe from QR code", wireXML("MsgType", "event", "Event", "subscribe", "EventKey", "qrscene_unit42"), with(func(in *bot.Inbound) {
 			in.Kind, in.EventKey, in.Key = bot.InboundSubscribe, "qrscene_unit42", "evt:"+testOpenID+":1772443800:subscribe:qrscene_unit42"

@@ -23,6 +23,9 @@ func (x *intentRun) complain(ctx context.Context, it conversation.Intent) ([]bot
 	e := x.customerEvent(bot.EventComplaint, it.Text, "")
 	if it.Attachment != nil {
 		e.MediaID = it.Attachment.MediaID
+		if it.Text == "" {
+			e.Body = it.Attachment.Text
+		}
 	}
 	e = e.On(t.ID).Keyed(x.in.Key)
 	added, err := x.desk.tickets.AddEvent(ctx, e)

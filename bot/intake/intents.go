@@ -77,7 +77,7 @@ func (x *intentRun) openingEvents(t *bot.Ticket, dr *conversation.Draft) []bot.E
 		events = append(events, bot.SystemEvent(x.now, "severity_assumed", "客户未能选择严重程度，按普通问题受理"))
 	}
 	for _, a := range dr.Attachments {
-		events = append(events, x.customerEvent(a.Kind, "", a.MediaID))
+		events = append(events, x.customerEvent(a.Kind, a.Text, a.MediaID))
 	}
 	if t.PaidService {
 		events = append(events, bot.SystemEvent(x.now, "paid_service", "单位免费服务期外，按有偿服务处理"))
@@ -107,7 +107,7 @@ func (x *intentRun) appendToTicket(ctx context.Context, it conversation.Intent) 
 	}
 	e := x.customerEvent(bot.EventMessage, it.Text, "")
 	if it.Attachment != nil {
-		e.Kind, e.MediaID = it.Attachment.Kind, it.Attachment.MediaID
+		e.Kind, e.MediaID, e.Body = it.Attachment.Kind, it.Attachment.MediaID, it.Attachment.Text
 	}
 	e = e.On(t.ID).Keyed(x.in.Key)
 	added, err := x.desk.tickets.AddEvent(ctx, e)

@@ -122,11 +122,18 @@ func relayText(t *bot.Ticket, e bot.Event) string {
 		return fmt.Sprintf("📞 工单 #%d 客户请求人工回电：%s %s", t.ID, t.ContactName, t.Phone)
 	case e.MediaID != "" && e.Kind == bot.EventImage:
 		return fmt.Sprintf("💬 工单 #%d 客户发来一张图片（已存入工单，素材 ID %s）", t.ID, e.MediaID)
+	case e.MediaID != "" && e.Kind == bot.EventVideo:
+		return fmt.Sprintf("💬 工单 #%d 客户发来一段视频（已存入工单，素材 ID %s，3 天内可取）", t.ID, e.MediaID)
 	case e.MediaID != "":
 		return fmt.Sprintf("💬 工单 #%d 客户发来一条语音（已存入工单，素材 ID %s）", t.ID, e.MediaID)
+	case e.Kind == bot.EventLocation || e.Kind == bot.EventLink || e.Kind == bot.EventFile:
+		return fmt.Sprintf("💬 工单 #%d 客户发来%s：%s\n（回复本消息即可答复客户）", t.ID, attachmentNames[e.Kind], e.Body)
 	}
 	return fmt.Sprintf("💬 工单 #%d 客户：%s\n（回复本消息即可答复客户）", t.ID, e.Body)
 }
+
+// attachmentNames word the kinds of messages a relay names.
+var attachmentNames = map[string]string{bot.EventLocation: "位置", bot.EventLink: "链接", bot.EventFile: "文件"}
 
 // Button actions of a ticket; the callback data is "action:ticket[:arg]",
 // well under Telegram's 64 bytes.

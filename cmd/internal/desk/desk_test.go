@@ -219,3 +219,42 @@ func TestDeskKeepsMessageWhenRedisFails(t *testing.T) {
 		t.Fatalf("after replay the dialogue is not at the unit question: %s", got)
 	}
 }
+
+// Nothing a customer sends is dropped: a video sent with a report is kept
+// on the ticket it opens, and a location, link or file sent to an open
+// ticket is written to its log.
+func TestEveryMessageKindIsKept(t *testing.T) {
+	f := newFixture(t)
+	f.say("打印机不能用")
+	if got := f.send(bot.Inbound{Kind: bot.InboundVideo, MediaID: "video-1"}); !strings.Contains(got, "已收到视频") {
+		t.Fatalf("video during the report: %q", got)
+	}
+	f.say("3")
+	f.say("市中心医院")
+	f.say("张三")
+	f.say("13800138000")
+	f.say("302")
+	if got := f.say("确认"); !strings.Contains(got, "工单号 #1") {
+		t.Fatalf("confirm: %q", got)
+	}
+	for _, in := range []bot.Inbound{
+		{Kind: bot.InboundLocation, Text: "大庆市萨尔图区（46.58, 125.10）"},
+		{Kind: bot.InboundLink, Text: "报错说明 https://example.com/a"},
+		{Kind: bot.InboundFile, Text: "error.log"},
+	} {
+		if got := f.send(in); !strings.Contains(got, "已转达给处理您工单 #1") {
+			t.Fatalf("%s to the open ticket: %q", in.Kind, got)
+		}
+	}
+	var kept []struct {
+		Kind    string `db:"kind"`
+		Body    string `db:"body"`
+		MediaID string `db:"media_id"`
+	}
+	if err := f.rec.DB.Select(&kept, `SELECT kind, body, media_id FROM ticket_events WHERE ticket_id = 1 AND kind IN ('video', 'location', 'link', 'file') ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 4 || kept[0].MediaID != "video-1" || kept[1].Body != "大庆市萨尔图区（46.58, 125.10）" || kept[3].Body != "error.log" {
+		t.Fatalf("kept on the ticket: %+v", kept)
+	}
+}
