@@ -35,9 +35,32 @@ func (bl *Backlog) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem
 		ID      int64  `db:"id"`
 		Payload string `db:"payload"`
 	}
-	if err := bl.db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog WHERE handled_at IS NULL ORDER BY id LIMIT $1`, limit); err != nil {
+	err := bl.db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog
+		WHERE handled_at IS NULL AND msg_key NOT LIKE 'overflow:%' ORDER BY id LIMIT $1`, limit)
+	if err != nil {
 		return nil, mapError(err)
 	}
+	return decodeBacklog(rows)
+}
+
+// OverflowOf implements intake.Backlog.
+func (bl *Backlog) OverflowOf(ctx context.Context, channel, openID string) ([]intake.BacklogItem, error) {
+	var rows []struct {
+		ID      int64  `db:"id"`
+		Payload string `db:"payload"`
+	}
+	err := bl.db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog
+		WHERE handled_at IS NULL AND channel = $1 AND open_id = $2 AND msg_key LIKE 'overflow:%' ORDER BY id LIMIT 100`, channel, openID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return decodeBacklog(rows)
+}
+
+func decodeBacklog(rows []struct {
+	ID      int64  `db:"id"`
+	Payload string `db:"payload"`
+}) ([]intake.BacklogItem, error) {
 	items := make([]intake.BacklogItem, 0, len(rows))
 	for _, r := range rows {
 		it := intake.BacklogItem{ID: r.ID}

@@ -3,7 +3,6 @@ package intake
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // overflowPrefix marks backlog entries that are not messages to run again
@@ -20,9 +19,6 @@ func (d *Desk) ReplayBacklog(ctx context.Context) (int, error) {
 	}
 	done := 0
 	for _, it := range items {
-		if strings.HasPrefix(it.In.Key, overflowPrefix) {
-			continue
-		}
 		replies, err := d.process(ctx, it.In)
 		if err != nil {
 			return done, fmt.Errorf("replay kept message: %w", err)

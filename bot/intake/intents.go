@@ -62,9 +62,27 @@ func (x *intentRun) report(dr *conversation.Draft, key string, events func(*bot.
 
 // openTicket turns a confirmed draft into a ticket and promises its times.
 func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]bot.Reply, error) {
-	o, err := x.desk.lifecycle.Open(ctx, x.report(dr, x.in.Key, func(t *bot.Ticket) []bot.Event { return x.openingEvents(t, dr) }))
+	// Text the report could not hold goes on the ticket with it, in its
+	// transaction; each piece keyed, so a retry adds none twice.
+	overflow, err := x.desk.backlog.OverflowOf(ctx, x.in.Channel, x.in.From)
+	if err != nil {
+		return nil, fmt.Errorf("read the report's overflow text: %w", err)
+	}
+	o, err := x.desk.lifecycle.Open(ctx, x.report(dr, x.in.Key, func(t *bot.Ticket) []bot.Event {
+		events := x.openingEvents(t, dr)
+		for _, it := range overflow {
+			events = append(events, x.customerEvent(bot.EventMessage, "（报修补充）"+it.In.Text, "").Keyed(it.In.Key))
+		}
+		return events
+	}))
 	if err != nil {
 		return nil, err
+	}
+	for _, it := range overflow {
+		if err := x.desk.backlog.Handled(ctx, it.ID, x.now); err != nil {
+			// On the ticket already; the next report finds it keyed and adds nothing.
+			x.desk.log.Warn("mark overflow text handled", slog.Int64("backlog", it.ID), slog.String("err", err.Error()))
+		}
 	}
 	t := o.Ticket
 	x.s.ActiveTicket = t.ID

@@ -86,8 +86,13 @@ type LockedStep struct {
 // customer sent is lost when a store fails.
 type Backlog interface {
 	Keep(ctx context.Context, in bot.Inbound, cause string, at time.Time) error
-	// Waiting lists kept messages not yet handled, oldest first.
+	// Waiting lists kept messages to run again, not yet handled, oldest
+	// first; text kept for a report (OverflowOf) is not among them.
 	Waiting(ctx context.Context, limit int) ([]BacklogItem, error)
+	// OverflowOf lists the text a customer's reports could not hold (over
+	// the description's limit, or replaced through 修改), not yet put on a
+	// ticket, oldest first.
+	OverflowOf(ctx context.Context, channel, openID string) ([]BacklogItem, error)
 	// Handled marks a kept message as handled.
 	Handled(ctx context.Context, id int64, at time.Time) error
 }

@@ -258,3 +258,42 @@ func TestEveryMessageKindIsKept(t *testing.T) {
 		t.Fatalf("kept on the ticket: %+v", kept)
 	}
 }
+
+// A description longer than a report holds is not lost: the rest goes on
+// the ticket the report opens, where staff see it, and the backlog's replay
+// never waits behind it.
+func TestLongDescriptionReachesTheTicket(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("打印机报错", 900) // 4,500 characters: over the 4,000 a report holds
+	f.say(long)
+	if n := f.count(`SELECT count(*) FROM inbound_backlog WHERE handled_at IS NULL`); n != 1 {
+		t.Fatalf("%d overflow rows kept, want 1", n)
+	}
+	if items, err := f.rec.Backlog.Waiting(context.Background(), 100); err != nil || len(items) != 0 {
+		t.Fatalf("replay would run the overflow text as a message: %d, %v", len(items), err)
+	}
+	f.say("3")
+	f.say("市中心医院")
+	f.say("张三")
+	f.say("13800138000")
+	f.say("302")
+	if got := f.say("确认"); !strings.Contains(got, "工单号 #1") {
+		t.Fatalf("confirm: %q", got)
+	}
+	var kept int
+	for _, e := range f.events(bot.EventMessage) {
+		if strings.HasPrefix(e, "（报修补充）") && len([]rune(e)) == 4500-4000+len([]rune("（报修补充）")) {
+			kept++
+		}
+	}
+	var opened string
+	if err := f.rec.DB.Get(&opened, `SELECT description FROM tickets WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 1 || len([]rune(opened))+4500-4000 != 4500 {
+		t.Fatalf("overflow events %d, description %d characters", kept, len([]rune(opened)))
+	}
+	if n := f.count(`SELECT count(*) FROM inbound_backlog WHERE handled_at IS NULL`); n != 0 {
+		t.Errorf("%d overflow rows still waiting", n)
+	}
+}
