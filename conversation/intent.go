@@ -3,6 +3,21 @@ package conversation
 // IntentKind says what the bot should do.
 type IntentKind string
 
+// AckOf is the acknowledgement the dialogue says for an intent whose
+// outcome the bot words itself (a callback registered on ticket N, a
+// complaint passed to the managers): the bot puts its answer in that
+// reply's place, so the customer reads one answer, not two. "" for intents
+// the dialogue does not acknowledge so.
+func AckOf(kind IntentKind) string {
+	switch kind {
+	case IntentCallback:
+		return callbackAckText
+	case IntentComplaint:
+		return complaintAckText
+	}
+	return ""
+}
+
 // Kinds of intents Step returns for the bot to carry out.
 const (
 	IntentOpenTicket     IntentKind = "open_ticket"     // Draft: open a ticket and tell the customer its number and committed times

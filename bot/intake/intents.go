@@ -25,7 +25,10 @@ type intentRun struct {
 type intentResult struct {
 	replies []bot.Reply
 	replace bool // the replies replace the dialogue's own
-	again   bool // run the event through the desk again, without the active ticket
+	// ack: the dialogue's acknowledgement of the intent (conversation.AckOf)
+	// is replaced by the replies, in its place; "" for none.
+	ack   string
+	again bool // run the event through the desk again, without the active ticket
 }
 
 // run carries out one intent.
@@ -41,8 +44,10 @@ func (x *intentRun) run(ctx context.Context, it conversation.Intent) (intentResu
 		return x.appendToTicket(ctx, it)
 	case conversation.IntentComplaint:
 		replies, err = x.complain(ctx, it)
+		return intentResult{replies: replies, ack: conversation.AckOf(it.Kind)}, err
 	case conversation.IntentCallback:
 		replies, err = x.callback(ctx)
+		return intentResult{replies: replies, ack: conversation.AckOf(it.Kind)}, err
 	case conversation.IntentOverflowText:
 		err = x.overflow(ctx, it.Text)
 	case conversation.IntentUnsubscribed:

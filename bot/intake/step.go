@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -197,6 +198,8 @@ func (d *Desk) runIntents(ctx context.Context, in bot.Inbound, st *step) (conver
 			return d.carryOut(ctx, in, d.decideFrom(ctx, in, s, st.now))
 		case res.replace:
 			out = res.replies
+		case res.ack != "":
+			out = replaceAck(out, res.ack, res.replies)
 		default:
 			out = append(out, res.replies...)
 		}
@@ -222,4 +225,14 @@ func (d *Desk) confirm(ctx context.Context, id int64, solved bool, in bot.Inboun
 		return nil, fmt.Errorf("confirm ticket: %w", err)
 	}
 	return []bot.Reply{bot.ReplyOf(conversation.ConfirmationReply(t.ID, solved, applied, t.Status.Label()))}, nil
+}
+
+// replaceAck puts replies in the place of the dialogue's acknowledgement
+// ack, or after the others when the dialogue did not say it.
+func replaceAck(out []bot.Reply, ack string, replies []bot.Reply) []bot.Reply {
+	i := slices.IndexFunc(out, func(r bot.Reply) bool { return r.Text == ack })
+	if i < 0 {
+		return append(out, replies...)
+	}
+	return slices.Concat(out[:i], replies, out[i+1:])
 }

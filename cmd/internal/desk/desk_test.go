@@ -297,3 +297,27 @@ func TestLongDescriptionReachesTheTicket(t *testing.T) {
 		t.Errorf("%d overflow rows still waiting", n)
 	}
 }
+
+// One message, one answer: 人工 and 投诉 are answered once, with the words
+// that say what was done (the ticket, who has the complaint), not also
+// with the dialogue's general acknowledgement; a reminder of the report
+// in progress stays.
+func TestCallbackAndComplaintAnswerOnce(t *testing.T) {
+	f := newFixture(t)
+	f.report("打印机不能用", "市中心医院")
+	for text, want := range map[string]string{"人工": "已为您登记人工回电（工单 #1）", "投诉 工程师不接电话": "您的投诉已记录（工单 #1）"} {
+		in := bot.Inbound{Kind: bot.InboundText, Text: text, Channel: "wechat", From: "o1", Key: "once:" + text}
+		replies, err := f.desk.Intake.HandleInbound(context.Background(), in)
+		if err != nil || len(replies) != 1 || !strings.HasPrefix(replies[0].Text, want) {
+			t.Errorf("%s: %d replies %+v, %v; want one: %q", text, len(replies), replies, err, want)
+		}
+	}
+	f.say("扫描仪也坏了") // the ticket is open: relayed, no draft
+	f.say("报修")
+	f.say("扫描仪卡纸") // a new report, at the severity question
+	in := bot.Inbound{Kind: bot.InboundText, Text: "人工", Channel: "wechat", From: "o1", Key: "once:mid-report"}
+	replies, err := f.desk.Intake.HandleInbound(context.Background(), in)
+	if err != nil || len(replies) != 2 || !strings.Contains(replies[0].Text, "人工回电") || strings.Contains(replies[0].Text, "客服会尽快与您联系") {
+		t.Errorf("人工 during a report: %+v, %v; want the callback's words, then the report's reminder", replies, err)
+	}
+}
