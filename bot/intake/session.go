@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -34,12 +35,18 @@ type SessionStore interface {
 	// before, it returns that message's replies instead (Handled).
 	Begin(ctx context.Context, key, channel, openID string) (LockedStep, error)
 	// Finish saves the session, records the replies of the step's message
-	// and releases the lock.
+	// and releases the lock. A step that outlived its lock while another
+	// changed the session is not written over it: ErrLockLost, and the
+	// caller takes the step again.
 	Finish(ctx context.Context, step LockedStep, next conversation.Session, replies []bot.Reply) error
 	// Abort forgets the claim of a step that failed, so that a retry
 	// handles the message, and releases the lock.
 	Abort(ctx context.Context, step LockedStep) error
 }
+
+// ErrLockLost is Finish's answer to a step that took longer than the
+// customer's lock while another step changed the session.
+var ErrLockLost = errors.New("the customer's lock ran out and the session changed meanwhile")
 
 // SessionSnapshot is a customer's session at one version. The zero
 // version stands for no session.

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -90,6 +91,20 @@ func (d *Desk) process(ctx context.Context, in bot.Inbound) ([]bot.Reply, error)
 // step (decided again if the session changed since st), and records the
 // session and the replies.
 func (d *Desk) processLocked(ctx context.Context, in bot.Inbound, st *step) ([]bot.Reply, error) {
+	for try := 1; ; try++ {
+		replies, err := d.processLockedOnce(ctx, in, st)
+		if !errors.Is(err, ErrLockLost) || try == 3 {
+			return replies, err
+		}
+		// The step outlived the lock and another changed the session: take
+		// it again on that session (its effects are keyed by the message,
+		// so none happens twice).
+		d.log.Warn("a step outlived the customer's lock; taking it again", slog.Int("try", try))
+		st = &step{}
+	}
+}
+
+func (d *Desk) processLockedOnce(ctx context.Context, in bot.Inbound, st *step) ([]bot.Reply, error) {
 	lock, err := d.sessions.Begin(ctx, in.Key, in.Channel, in.From)
 	if err != nil {
 		return nil, fmt.Errorf("lock customer: %w", err)

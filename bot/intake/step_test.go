@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -18,6 +19,8 @@ type sessions struct {
 	changeAtLock bool
 	commits      int
 	finished     []bot.Reply
+	lostLocks    int // Finish answers ErrLockLost this many times (another step changed the session)
+	aborts       int
 }
 
 func (s *sessions) Session(ctx context.Context, channel, openID string) (conversation.Session, bool, error) {
@@ -41,11 +44,16 @@ func (s *sessions) Begin(ctx context.Context, key, channel, openID string) (Lock
 }
 
 func (s *sessions) Finish(ctx context.Context, step LockedStep, next conversation.Session, replies []bot.Reply) error {
+	if s.lostLocks > 0 {
+		s.lostLocks--
+		s.snap.Version += "*" // the other step's change
+		return ErrLockLost
+	}
 	s.finished = replies
 	return nil
 }
 
-func (s *sessions) Abort(ctx context.Context, step LockedStep) error { return nil }
+func (s *sessions) Abort(ctx context.Context, step LockedStep) error { s.aborts++; return nil }
 
 // taker claims every text and counts how often it was asked.
 type taker struct {
@@ -107,5 +115,24 @@ func TestQuietStepCommitted(t *testing.T) {
 	replies, err := d.HandleInbound(context.Background(), hello)
 	if err != nil || len(replies) == 0 || s.commits != 1 || s.finished != nil {
 		t.Fatalf("replies %+v, %v; commits %d, finished %v", replies, err, s.commits, s.finished)
+	}
+}
+
+// A step that outlived the customer's lock while another changed the
+// session is taken again on the session as it now is, and its first try
+// is aborted, not written.
+func TestStepTakenAgainWhenTheLockRanOut(t *testing.T) {
+	s := &sessions{snap: SessionSnapshot{Channel: "wechat", OpenID: "o1", Found: true, Version: "v1"}, lostLocks: 1}
+	d, tk := newTestDesk(s), &taker{}
+	d.Take(tk)
+	replies, err := d.HandleInbound(context.Background(), hello)
+	if err != nil || len(replies) != 1 || s.finished == nil || s.aborts != 1 || tk.takes != 2 {
+		t.Fatalf("replies %+v, %v; finished %v, aborts %d, takes %d", replies, err, s.finished, s.aborts, tk.takes)
+	}
+	s = &sessions{snap: SessionSnapshot{Channel: "wechat", OpenID: "o1", Found: true, Version: "v1"}, lostLocks: 5}
+	d = newTestDesk(s)
+	d.Take(&taker{})
+	if _, err := d.process(context.Background(), hello); !errors.Is(err, ErrLockLost) {
+		t.Fatalf("a lock lost every time: %v, want ErrLockLost after three tries", err)
 	}
 }

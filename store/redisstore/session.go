@@ -78,9 +78,12 @@ redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[3])
 return {'ok', redis.call('GET', KEYS[3]) or ''}`)
 
 // finishScript saves a locked step and releases the lock if it is still
-// ours. KEYS: inbound key, lock, session. ARGV: lock token, the session's
-// value, the replies, the session's and the replies' TTL.
-var finishScript = redis.NewScript(`
+// ours. A step whose lock ran out while another changed the session writes
+// nothing and answers 0: it is taken again. KEYS: inbound key, lock,
+// session. ARGV: lock token, the session's value, the replies, the
+// session's and the replies' TTL, the version the step started from.
+var finishScript = redis.NewScript(versionOf + `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] and version(redis.call('GET', KEYS[3])) ~= ARGV[6] then return 0 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
@@ -208,8 +211,11 @@ func (s *Sessions) Finish(ctx context.Context, step intake.LockedStep, next conv
 	}
 	snap := step.Snapshot
 	skey := s.keys.Session(snap.Channel, snap.OpenID)
-	err = s.rdb.runScript(ctx, finishScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID), skey},
-		step.Token, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds()).Err()
+	written, err := s.rdb.runScript(ctx, finishScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID), skey},
+		step.Token, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds(), snap.Version).Int()
+	if err == nil && written == 0 {
+		err = intake.ErrLockLost
+	}
 	if err != nil {
 		s.near.drop(skey)
 		return err

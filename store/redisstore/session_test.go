@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -233,4 +234,50 @@ func TestScriptsAfterFlush(t *testing.T) {
 	if res, err := s.Commit(ctx, "m2", snap, stateOf(2), nil); err != nil || res.Outcome != intake.Committed {
 		t.Fatalf("commit after SCRIPT FLUSH: %+v, %v", res, err)
 	}
+}
+
+// A step that outlives the customer's lock does not write over a session
+// another step changed meanwhile (ErrLockLost: the desk takes it again);
+// one that outlived it with nothing changed is saved.
+func TestFinishAfterTheLockRanOut(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys) {
+		ctx := context.Background()
+		s := redisstore.NewSessions(rdb, keys)
+		if err := s.SaveSession(ctx, "wechat", "o1", stateOf(1)); err != nil {
+			t.Fatal(err)
+		}
+		runOut := func() { // the lock's TTL runs out
+			if err := rdb.Del(ctx, keys.Lock("wechat", "o1")).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		slow, err := s.Begin(ctx, "m1", "wechat", "o1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		runOut()
+		snap, _ := s.Snapshot(ctx, "wechat", "o1")
+		if res, err := s.Commit(ctx, "m2", snap, stateOf(2), reply("二")); err != nil || res.Outcome != intake.Committed {
+			t.Fatalf("the newer step: %+v, %v", res, err)
+		}
+		if err := s.Finish(ctx, slow, stateOf(9), reply("慢")); !errors.Is(err, intake.ErrLockLost) {
+			t.Fatalf("finish of the slow step: %v, want ErrLockLost", err)
+		}
+		if cur, _, _ := s.Session(ctx, "wechat", "o1"); cur.Misses != 2 {
+			t.Fatalf("the session was written over: %+v", cur)
+		}
+		s.Abort(ctx, slow)
+
+		alone, err := s.Begin(ctx, "m3", "wechat", "o1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		runOut()
+		if err := s.Finish(ctx, alone, stateOf(3), reply("三")); err != nil {
+			t.Fatalf("finish with nothing changed meanwhile: %v", err)
+		}
+		if cur, _, _ := s.Session(ctx, "wechat", "o1"); cur.Misses != 3 {
+			t.Fatalf("not saved: %+v", cur)
+		}
+	})
 }
