@@ -106,6 +106,9 @@ func (t *turn) addToDescription(text string) {
 }
 
 func (t *turn) overflow(text string) {
+	if t.s.Draft != nil {
+		t.s.Draft.Overflow = true
+	}
 	t.emit(Intent{Kind: IntentOverflowText, Text: text})
 	t.say(overflowNote)
 }
@@ -126,6 +129,7 @@ func (t *turn) describeText(text string) {
 	prefix := gotDescription
 	if d := t.s.Draft; t.s.Editing == fieldDescription {
 		if d.Description != "" {
+			d.Overflow = true
 			t.emit(Intent{Kind: IntentOverflowText, Text: d.Description})
 		}
 		d.Description = ""

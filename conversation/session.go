@@ -92,7 +92,11 @@ type Draft struct {
 	Phone           string       `json:"phone,omitempty"` // normalised, see NormalisePhone
 	Room            string       `json:"room,omitempty"`  // RoomNone when there is none
 	Attachments     []Attachment `json:"att,omitempty"`
-	StartedAt       time.Time    `json:"started,omitzero"`
+	// Overflow: text of this report went out as IntentOverflowText (over
+	// the description's limit, or replaced), which the bot keeps apart and
+	// puts on the ticket the report opens.
+	Overflow  bool      `json:"of,omitempty"`
+	StartedAt time.Time `json:"started,omitzero"`
 }
 
 // Attachment is a message other than text sent while reporting: an

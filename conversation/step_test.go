@@ -119,7 +119,7 @@ func TestStepDescribe(t *testing.T) {
 			replies: []string{"已收到图片，将随报修单一起提交", "请简单描述您遇到的问题"}},
 		{name: "new description replaces the old", s: editing, ev: text("其实是扫描仪"), want: StateSummary,
 			replies: []string{"已更新", "问题描述：其实是扫描仪"}, intents: []Intent{{Kind: IntentOverflowText, Text: "打印机连不上"}},
-			check: wantDraft(changed(draftFor(StateSummary), func(d *Draft) { d.Description = "其实是扫描仪" }))},
+			check: wantDraft(changed(draftFor(StateSummary), func(d *Draft) { d.Description, d.Overflow = "其实是扫描仪", true }))},
 		{name: "new description asked as replacing", s: editing, ev: menu("nothing"), want: StateDescribe,
 			replies: []string{"这个选项已失效", "替换原来的描述"}},
 	})

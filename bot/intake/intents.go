@@ -68,10 +68,14 @@ func (x *intentRun) report(dr *conversation.Draft, key string, events func(*bot.
 // openTicket turns a confirmed draft into a ticket and promises its times.
 func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]bot.Reply, error) {
 	// Text the report could not hold goes on the ticket with it, in its
-	// transaction; each piece keyed, so a retry adds none twice.
-	overflow, err := x.desk.backlog.OverflowOf(ctx, x.in.Channel, x.in.From)
-	if err != nil {
-		return nil, fmt.Errorf("read the report's overflow text: %w", err)
+	// transaction; each piece keyed, so a retry adds none twice. Only a
+	// report that overflowed looks: opening a ticket stays one query.
+	var overflow []BacklogItem
+	if dr.Overflow {
+		var err error
+		if overflow, err = x.desk.backlog.OverflowOf(ctx, x.in.Channel, x.in.From); err != nil {
+			return nil, fmt.Errorf("read the report's overflow text: %w", err)
+		}
 	}
 	o, err := x.desk.lifecycle.Open(ctx, x.report(dr, x.in.Key, func(t *bot.Ticket) []bot.Event {
 		events := x.openingEvents(t, dr)
