@@ -142,20 +142,15 @@ func preview(s string) string {
 }
 
 func attachmentCounts(as []Attachment) string {
-	var images, voices int
+	counts := map[string]int{}
 	for _, a := range as {
-		if a.Kind == AttachmentVoice {
-			voices++
-		} else {
-			images++
-		}
+		counts[a.Kind]++
 	}
 	var parts []string
-	if images > 0 {
-		parts = append(parts, fmt.Sprintf(summaryImagesFmt, images))
-	}
-	if voices > 0 {
-		parts = append(parts, fmt.Sprintf(summaryVoicesFmt, voices))
+	for _, k := range []string{AttachmentImage, AttachmentVoice, AttachmentVideo, AttachmentLocation, AttachmentLink, AttachmentFile} {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf(summaryCountFmt[k], n))
+		}
 	}
 	return strings.Join(parts, "，")
 }

@@ -50,7 +50,6 @@ const (
 	summaryGuessedMark  = "（暂定）"
 	summaryMoreFmt      = "…（共 %d 字）"
 	summaryImagesFmt    = "图片 %d 张"
-	summaryVoicesFmt    = "语音 %d 条"
 	summaryAttachLabel  = "附件"
 	summaryFieldLineFmt = "\n%s：%s"
 )
@@ -121,3 +120,7 @@ const (
 	reopenedFmt        = "抱歉问题还没解决，工单 #%d 已重新打开，工程师会继续处理并尽快与您联系。"
 	notAwaitingFmt     = "工单 #%d 目前状态为「%s」，如有新问题请直接描述。"
 )
+
+// summaryCountFmt words how many of each kind of attachment a report holds.
+var summaryCountFmt = map[string]string{AttachmentImage: summaryImagesFmt, AttachmentVoice: "语音 %d 条",
+	AttachmentVideo: "视频 %d 段", AttachmentLocation: "位置 %d 个", AttachmentLink: "链接 %d 个", AttachmentFile: "文件 %d 个"}

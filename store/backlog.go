@@ -44,13 +44,14 @@ func (bl *Backlog) Waiting(ctx context.Context, limit int) ([]intake.BacklogItem
 }
 
 // OverflowOf implements intake.Backlog.
-func (bl *Backlog) OverflowOf(ctx context.Context, channel, openID string) ([]intake.BacklogItem, error) {
+func (bl *Backlog) OverflowOf(ctx context.Context, channel, openID string, since time.Time) ([]intake.BacklogItem, error) {
 	var rows []struct {
 		ID      int64  `db:"id"`
 		Payload string `db:"payload"`
 	}
 	err := bl.db.SelectContext(ctx, &rows, `SELECT id, payload FROM inbound_backlog
-		WHERE handled_at IS NULL AND channel = $1 AND open_id = $2 AND msg_key LIKE 'overflow:%' ORDER BY id LIMIT 100`, channel, openID)
+		WHERE handled_at IS NULL AND channel = $1 AND open_id = $2 AND msg_key LIKE 'overflow:%' AND received_at >= $3
+		ORDER BY id LIMIT 100`, channel, openID, utc(since))
 	if err != nil {
 		return nil, mapError(err)
 	}

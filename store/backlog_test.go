@@ -33,12 +33,16 @@ func TestBacklogReplaySkipsOverflowText(t *testing.T) {
 		if err != nil || len(items) != 1 || items[0].In.Key != "msg:o2:1" {
 			t.Fatalf("waiting = %+v, %v; want the kept message alone", items, err)
 		}
-		overflow, err := rec.Backlog.OverflowOf(ctx, "wechat", "o1")
+		overflow, err := rec.Backlog.OverflowOf(ctx, "wechat", "o1", at)
 		if err != nil || len(overflow) != 100 || overflow[0].In.Key != "overflow:msg:o1:0" {
 			t.Fatalf("overflow of o1: %d, %v", len(overflow), err)
 		}
-		if none, err := rec.Backlog.OverflowOf(ctx, "wechat", "o2"); err != nil || len(none) != 0 {
+		if none, err := rec.Backlog.OverflowOf(ctx, "wechat", "o2", at); err != nil || len(none) != 0 {
 			t.Fatalf("overflow of o2: %d, %v", len(none), err)
+		}
+		// A report begun later does not take an earlier (cancelled) one's text.
+		if later, err := rec.Backlog.OverflowOf(ctx, "wechat", "o1", at.Add(time.Minute)); err != nil || len(later) != 0 {
+			t.Fatalf("overflow of a later report: %d, %v", len(later), err)
 		}
 	})
 }

@@ -2,6 +2,8 @@ package intake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -73,7 +75,7 @@ func (x *intentRun) openTicket(ctx context.Context, dr *conversation.Draft) ([]b
 	var overflow []BacklogItem
 	if dr.Overflow {
 		var err error
-		if overflow, err = x.desk.backlog.OverflowOf(ctx, x.in.Channel, x.in.From); err != nil {
+		if overflow, err = x.desk.backlog.OverflowOf(ctx, x.in.Channel, x.in.From, dr.StartedAt); err != nil {
 			return nil, fmt.Errorf("read the report's overflow text: %w", err)
 		}
 	}
@@ -194,12 +196,17 @@ func (x *intentRun) callback(ctx context.Context) ([]bot.Reply, error) {
 // overflow keeps text that did not fit a draft's description: on the open
 // ticket when there is one, else in the backlog for staff to read.
 func (x *intentRun) overflow(ctx context.Context, text string) error {
+	// Keyed by the message and the text: a retried step keeps it once, and
+	// two pieces of one message (a description replaced by one too long)
+	// are both kept.
+	sum := sha256.Sum256([]byte(text))
+	key := overflowPrefix + x.in.Key + ":" + hex.EncodeToString(sum[:6])
 	if x.s.ActiveTicket != 0 {
-		e := x.customerEvent(bot.EventMessage, text, "").On(x.s.ActiveTicket)
+		e := x.customerEvent(bot.EventMessage, text, "").On(x.s.ActiveTicket).Keyed(key)
 		_, err := x.desk.tickets.AddEvent(ctx, e)
 		return wrap("keep overflow text", err)
 	}
 	in := x.in
-	in.Key, in.Text = overflowPrefix+in.Key, text
+	in.Key, in.Text = key, text
 	return wrap("keep overflow text", x.desk.backlog.Keep(ctx, in, "description too long for one report", x.now))
 }

@@ -96,10 +96,11 @@ type Backlog interface {
 	// Waiting lists kept messages to run again, not yet handled, oldest
 	// first; text kept for a report (OverflowOf) is not among them.
 	Waiting(ctx context.Context, limit int) ([]BacklogItem, error)
-	// OverflowOf lists the text a customer's reports could not hold (over
-	// the description's limit, or replaced through 修改), not yet put on a
-	// ticket, oldest first.
-	OverflowOf(ctx context.Context, channel, openID string) ([]BacklogItem, error)
+	// OverflowOf lists the text a customer's report begun at since could
+	// not hold (over the description's limit, or replaced through 修改),
+	// not yet put on a ticket, oldest first; a cancelled report's is not
+	// among it.
+	OverflowOf(ctx context.Context, channel, openID string, since time.Time) ([]BacklogItem, error)
 	// Handled marks a kept message as handled.
 	Handled(ctx context.Context, id int64, at time.Time) error
 }

@@ -123,6 +123,13 @@ func (d *Desk) processLockedOnce(ctx context.Context, in bot.Inbound, st *step) 
 	if err == nil {
 		err = wrap("save session", d.sessions.Finish(ctx, lock, next, replies))
 	}
+	if errors.Is(err, ErrLockLost) && st.taker != nil {
+		// A taker's effects (a survey answer) are not keyed by the message:
+		// taken again, they would count twice. They stand; the session, which
+		// a taker barely changes, is left to the newer step.
+		d.log.Warn("a step outlived the customer's lock; its effects stand, the session stays the newer step's")
+		return replies, nil
+	}
 	if err != nil {
 		if aerr := d.sessions.Abort(context.WithoutCancel(ctx), lock); aerr != nil {
 			d.log.Warn("release inbound claim", slog.String("err", aerr.Error()))

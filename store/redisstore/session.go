@@ -78,12 +78,15 @@ redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[3])
 return {'ok', redis.call('GET', KEYS[3]) or ''}`)
 
 // finishScript saves a locked step and releases the lock if it is still
-// ours. A step whose lock ran out while another changed the session writes
-// nothing and answers 0: it is taken again. KEYS: inbound key, lock,
-// session. ARGV: lock token, the session's value, the replies, the
+// ours. The session must still be the version the step started from: while
+// the lock is the step's nobody else writes it, and a step whose lock ran
+// out while another changed the session writes nothing and answers 0, to be
+// taken again (a later step that took the lost lock finds the version moved
+// in turn, and is taken again on this one's session). KEYS: inbound key,
+// lock, session. ARGV: lock token, the session's value, the replies, the
 // session's and the replies' TTL, the version the step started from.
 var finishScript = redis.NewScript(versionOf + `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] and version(redis.call('GET', KEYS[3])) ~= ARGV[6] then return 0 end
+if version(redis.call('GET', KEYS[3])) ~= ARGV[6] then return 0 end
 redis.call('SET', KEYS[3], ARGV[2], 'PX', ARGV[4])
 redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end

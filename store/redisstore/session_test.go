@@ -279,5 +279,25 @@ func TestFinishAfterTheLockRanOut(t *testing.T) {
 		if cur, _, _ := s.Session(ctx, "wechat", "o1"); cur.Misses != 3 {
 			t.Fatalf("not saved: %+v", cur)
 		}
+
+		// The lost lock taken by a newer step at the same version: the
+		// slow step is saved, and the newer one, finding the version moved,
+		// is taken again rather than written over it.
+		slow, _ = s.Begin(ctx, "m4", "wechat", "o1")
+		runOut()
+		newer, err := s.Begin(ctx, "m5", "wechat", "o1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Finish(ctx, slow, stateOf(4), reply("四")); err != nil {
+			t.Fatalf("the slow step at an unchanged version: %v", err)
+		}
+		if err := s.Finish(ctx, newer, stateOf(5), reply("五")); !errors.Is(err, intake.ErrLockLost) {
+			t.Fatalf("the newer step after the slow one wrote: %v, want ErrLockLost", err)
+		}
+		if cur, _, _ := s.Session(ctx, "wechat", "o1"); cur.Misses != 4 {
+			t.Fatalf("the slow step's session was written over: %+v", cur)
+		}
+		s.Abort(ctx, newer)
 	})
 }
