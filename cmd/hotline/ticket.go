@@ -230,11 +230,9 @@ func ticketList(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer o.close()
-	name := strings.TrimSpace(*unit)
-	if u, ok := o.policy.Unit(name); ok {
-		name = u.Name
-	}
-	ts, err := o.b.rec.Tickets.ListTickets(ctx, store.TicketFilter{Open: *open, Unit: name, Limit: *limit})
+	// Units match by store.TicketFilter's key, as customers' names do: no
+	// need to look the policy's spelling up.
+	ts, err := o.b.rec.Tickets.ListTickets(ctx, store.TicketFilter{Open: *open, Unit: strings.TrimSpace(*unit), Limit: *limit})
 	if err != nil {
 		return err
 	}

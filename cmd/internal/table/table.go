@@ -28,9 +28,6 @@ func (t *Table) Indent(prefix string) *Table {
 // Row adds a row.
 func (t *Table) Row(cells ...string) { t.rows = append(t.rows, cells) }
 
-// Len is the number of rows below the header.
-func (t *Table) Len() int { return len(t.rows) - 1 }
-
 // Write prints the table: each column as wide as its widest cell, two
 // spaces between columns, no spaces after the last.
 func (t *Table) Write(w io.Writer) error {
