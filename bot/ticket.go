@@ -70,6 +70,46 @@ func ChannelLabel(ch string) string {
 	return ch
 }
 
+// Kinds of request a ticket records (seed 003 names daily maintenance and
+// upgrades or patches beside faults).
+const (
+	KindFault       = "fault"       // 故障, the default
+	KindConsult     = "consult"     // 咨询
+	KindMaintenance = "maintenance" // 日常维护
+	KindUpgrade     = "upgrade"     // 升级补丁
+)
+
+// Kinds are the kinds in the order buttons and reports offer them.
+var Kinds = []string{KindFault, KindConsult, KindMaintenance, KindUpgrade}
+
+// KindLabel is a kind as staff and reports read it: 故障, 咨询, ...; an
+// unknown kind reads as it is.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindFault:
+		return "故障"
+	case KindConsult:
+		return "咨询"
+	case KindMaintenance:
+		return "日常维护"
+	case KindUpgrade:
+		return "升级补丁"
+	}
+	return kind
+}
+
+// CategoryLabel is a ticket's fault category as staff read it: 未分类 for
+// none.
+func CategoryLabel(category string) string {
+	if category == "" {
+		return "未分类"
+	}
+	return category
+}
+
+// EventClassified is the event of a change of a ticket's kind or category.
+const EventClassified = "classified"
+
 // Ticket is one service ticket (系统服务单): every field of the form in
 // SERVICE-PRACTICE.md, plus what the SLA clock and assignment need.
 type Ticket struct {
@@ -108,8 +148,13 @@ type Ticket struct {
 	StaffNumber string     `db:"staff_number"`
 	Handling    string     `db:"handling"` // phone, remote, onsite
 	Resolution  string     `db:"resolution"`
-	CreatedAt   time.Time  `db:"created_at"`
-	UpdatedAt   time.Time  `db:"updated_at"`
+	// Kind is what the request was (KindFault, ...); Category is its fault
+	// category, one of the policy's, "" for none. The engineer sets them
+	// when resolving; leads change them.
+	Kind      string    `db:"kind"`
+	Category  string    `db:"category"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // IsOpen reports whether the ticket still needs work or confirmation.
@@ -241,6 +286,11 @@ type TicketStore interface {
 	// ActiveTickets lists tickets not closed, most urgent first; with
 	// assignee set only theirs.
 	ActiveTickets(ctx context.Context, assignee *int64) ([]Ticket, error)
+	// Classify sets a ticket's kind and category and appends e to its log
+	// in one transaction, and returns the ticket as it is afterwards and
+	// whether anything changed: when both are as given already it writes
+	// nothing, so a double press logs one event.
+	Classify(ctx context.Context, id int64, kind, category string, e Event) (*Ticket, bool, error)
 }
 
 // Opening is a new ticket and what is written with it, so that the ticket

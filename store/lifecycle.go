@@ -49,6 +49,30 @@ func (tk *Tickets) Move(ctx context.Context, id int64, tr bot.Transition, events
 	return t, applied, err
 }
 
+// Classify implements bot.TicketStore. The change test is part of the
+// UPDATE's WHERE, so of two presses at once only one writes its event.
+func (tk *Tickets) Classify(ctx context.Context, id int64, kind, category string, e bot.Event) (*bot.Ticket, bool, error) {
+	changed := false
+	err := tk.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tickets SET kind = $2, category = $3, updated_at = $4
+			WHERE id = $1 AND (kind <> $2 OR category <> $3)`, id, kind, category, utc(e.At))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		changed = true
+		_, err = insertEvent(ctx, tx, e.On(id))
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("classify ticket %d: %w", id, mapError(err))
+	}
+	t, err := tk.Ticket(ctx, id)
+	return t, changed, err
+}
+
 // markAssigned records that staffID was given a ticket at at, for the
 // round robin (bot.Load).
 func markAssigned(ctx context.Context, tx *sqlx.Tx, staffID int64, at time.Time) error {

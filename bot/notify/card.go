@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ func (n *Notifier) Card(t *bot.Ticket, now time.Time) string {
 		fmt.Fprintf(&b, "房间：%s\n", t.Room)
 	}
 	fmt.Fprintf(&b, "问题：%s\n", t.Description)
+	fmt.Fprintf(&b, "类型：%s\n分类：%s\n", bot.KindLabel(cmp.Or(t.Kind, bot.KindFault)), bot.CategoryLabel(t.Category))
 	if t.PaidService {
 		b.WriteString("⚠️ 免费服务期外（有偿服务）\n")
 	}

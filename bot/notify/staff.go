@@ -20,6 +20,15 @@ func (n *Notifier) Send(ctx context.Context, m bot.StaffMessage) error {
 	return n.staffChat.SendStaff(ctx, m)
 }
 
+// Edit changes a message sent earlier under a ref (stored in the outbox
+// first, behind the messages before it).
+func (n *Notifier) Edit(ctx context.Context, e bot.StaffEdit) error {
+	if n.staffChat == nil {
+		return nil
+	}
+	return n.staffChat.EditStaff(ctx, e)
+}
+
 // Tell sends plain text to a staff chat.
 func (n *Notifier) Tell(ctx context.Context, chat int64, text string) error {
 	return n.Send(ctx, bot.StaffMessage{ChatID: chat, Text: text})

@@ -21,7 +21,7 @@ func Build(f File, opt Options) (*Policy, error) {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	b := &builder{file: &f, opt: opt, p: &Policy{log: opt.Log}}
-	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.surveys}
+	steps := []func() error{b.zone, b.holidays, b.calendars, b.plans, b.units, b.staff, b.surveys, b.categories}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err

@@ -19,6 +19,9 @@ type File struct {
 	Units     []UnitFile     `yaml:"units"`
 	Staff     []StaffFile    `yaml:"staff"`
 	Surveys   SurveysFile    `yaml:"surveys"`
+	// Categories are the fault categories engineers pick from when they
+	// resolve a ticket; absent: DefaultCategories.
+	Categories []string `yaml:"categories"`
 }
 
 // HolidaysFile extends China's schedule (shipped for 2025 and 2026) with

@@ -31,6 +31,8 @@ type Policy struct {
 	Units      []bot.Unit
 	Staff      []StaffSpec
 	Surveys    SurveyPolicy
+	// Categories are the fault categories offered, in order (登录, 报表, ...).
+	Categories []string
 
 	log     *slog.Logger
 	warned  sync.Map   // year → true: its missing schedule was logged

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/notify"
+	"github.com/hotline-desk/hotline/bot/staffdialog"
 )
 
 // command runs a slash command: the desk's own, or a registered one.
@@ -27,7 +28,7 @@ func (d *Desk) command(ctx context.Context, s *bot.Staff, chat int64, text strin
 		}
 		return d.listTickets(ctx, chat, nil, "全部未结工单")
 	case "/ticket":
-		return d.showTicket(ctx, chat, rest)
+		return d.showTicket(ctx, s, chat, rest)
 	case "/say":
 		num, msg, _ := strings.Cut(rest, " ")
 		id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)
@@ -63,8 +64,10 @@ func (d *Desk) listTickets(ctx context.Context, chat int64, assignee *int64, tit
 	return d.notify.Tell(ctx, chat, strings.TrimRight(b.String(), "\n"))
 }
 
-// showTicket answers /ticket N with the card and the service log.
-func (d *Desk) showTicket(ctx context.Context, chat int64, arg string) error {
+// showTicket answers /ticket N with the card and the service log; a
+// lead's carries the classification buttons, for any ticket, open or
+// closed.
+func (d *Desk) showTicket(ctx context.Context, s *bot.Staff, chat int64, arg string) error {
 	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
 	if err != nil {
 		return d.notify.Tell(ctx, chat, "用法：/ticket 工单号，例如 /ticket 12")
@@ -76,12 +79,15 @@ func (d *Desk) showTicket(ctx context.Context, chat int64, arg string) error {
 	if err != nil {
 		return fmt.Errorf("load ticket: %w", err)
 	}
-	lines, err := d.notify.ServiceLog(ctx, id, 30)
+	text, err := d.ticketText(ctx, t)
 	if err != nil {
-		return fmt.Errorf("load events: %w", err)
+		return err
 	}
-	text := d.notify.Card(t, d.now()) + "\n\n服务记录：" + lines
-	return d.notify.Send(ctx, bot.StaffMessage{ChatID: chat, TicketID: t.ID, Text: text})
+	m := bot.StaffMessage{ChatID: chat, TicketID: t.ID, Text: text}
+	if s.IsLead() {
+		m.Ref, m.Buttons = cardRef(t.ID), staffdialog.ClassifyButtons(t, d.policy.Categories, true)
+	}
+	return d.notify.Send(ctx, m)
 }
 
 // helpText lists the commands, the registered ones among them.

@@ -73,7 +73,9 @@ func (d *Desk) act(ctx context.Context, s *bot.Staff, chat int64, t *bot.Ticket,
 	case notify.ActResolve:
 		return d.askNote(ctx, s, chat, t)
 	case staffdialog.HowAction:
-		return d.resolve(ctx, s, t, arg)
+		return d.resolve(ctx, s, chat, t, arg)
+	case staffdialog.ClassifyAction:
+		return d.classify(ctx, s, chat, t, notify.CallbackData(action, t.ID, arg))
 	case notify.ActReassign:
 		return d.offerReassign(ctx, s, chat, t)
 	case notify.ActTo:
@@ -125,9 +127,9 @@ func (d *Desk) noteReceived(ctx context.Context, s *bot.Staff, chat int64, st st
 	return d.notify.Send(ctx, bot.StaffMessage{ChatID: chat, TicketID: st.Ticket, Buttons: reply.Buttons, Text: reply.Text})
 }
 
-// resolve takes the way the fault was solved, with the note kept, and
-// resolves the ticket.
-func (d *Desk) resolve(ctx context.Context, s *bot.Staff, t *bot.Ticket, how string) (string, error) {
+// resolve takes the way the fault was solved, with the note kept,
+// resolves the ticket, and offers its classification.
+func (d *Desk) resolve(ctx context.Context, s *bot.Staff, chat int64, t *bot.Ticket, how string) (string, error) {
 	st, err := d.states.StaffState(ctx, s.ID)
 	if err != nil {
 		return "", err
@@ -142,6 +144,9 @@ func (d *Desk) resolve(ctx context.Context, s *bot.Staff, t *bot.Ticket, how str
 	}
 	if err := d.states.SetStaffState(ctx, s.ID, staffdialog.State{}); err != nil {
 		d.log.Warn("clear staff state", slog.String("err", err.Error()))
+	}
+	if err := d.offerClassify(ctx, chat, t2); err != nil { // the resolution stands: its defaults hold
+		d.log.Warn("offer the classification", slog.Int64("ticket", t2.ID), slog.String("err", err.Error()))
 	}
 	return "已标记解决，等待客户确认", nil
 }

@@ -113,7 +113,7 @@ func (l *Lifecycle) newTicket(ctx context.Context, r Report) (*bot.Ticket, sla.C
 	}
 	t := &bot.Ticket{OpenedBy: r.Key, Channel: clock.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
 		Room: r.Room, Description: r.Description, Severity: r.Severity, Status: bot.StatusOpen, Plan: planName,
-		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: l.opened(r),
+		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: l.opened(r), Kind: bot.KindFault,
 		ResponseRule: string(due.ResponseRule), ResolutionRule: string(due.ResolutionRule), CallBack: r.CallBack}
 	if !due.Resolution.IsZero() {
 		t.ResolutionDue = &due.Resolution

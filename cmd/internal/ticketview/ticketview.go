@@ -32,6 +32,7 @@ func Form(w io.Writer, t *bot.Ticket, events []bot.Event, loc *time.Location) {
 	fmt.Fprintf(w, "状态：%s\n", t.Status.Label())
 	fmt.Fprintf(w, "单位：%s\n用户姓名：%s  电话：%s  房间：%s\n", t.UnitName, t.ContactName, t.Phone, dash(t.Room))
 	fmt.Fprintf(w, "受理渠道：%s  严重程度：%s  服务方案：%s\n", bot.ChannelLabel(t.Channel), conversation.SeverityName(t.Severity), t.Plan)
+	fmt.Fprintf(w, "类型：%s  分类：%s\n", bot.KindLabel(t.Kind), bot.CategoryLabel(t.Category))
 	if t.PaidService {
 		fmt.Fprintln(w, "免费服务期外（有偿服务）")
 	}
@@ -105,6 +106,8 @@ type JSON struct {
 	AssigneeName   string     `json:"assignee_name"`
 	Handling       string     `json:"handling"`
 	Resolution     string     `json:"resolution"`
+	Kind           string     `json:"kind"`     // fault, consult, maintenance, upgrade
+	Category       string     `json:"category"` // a fault category of the policy; "" for none
 	Events         []Event    `json:"events,omitempty"`
 }
 
@@ -129,7 +132,7 @@ func NewJSON(t *bot.Ticket, events []bot.Event, loc *time.Location) JSON {
 		Contact: t.ContactName, Phone: t.Phone, Room: t.Room, Description: t.Description, Plan: t.Plan, PaidService: t.PaidService,
 		ReportedAt: t.ReportedAt.In(loc), ResponseDue: t.ResponseDue.In(loc), ResponseRule: t.ResponseRule, ResolutionDue: in(t.ResolutionDue),
 		ResolutionRule: t.ResolutionRule, RespondedAt: in(t.RespondedAt), ResolvedAt: in(t.ResolvedAt), ClosedAt: in(t.ClosedAt),
-		AssigneeName: t.StaffName, Handling: t.Handling, Resolution: t.Resolution}
+		AssigneeName: t.StaffName, Handling: t.Handling, Resolution: t.Resolution, Kind: t.Kind, Category: t.Category}
 	if t.StaffNumber != "" {
 		out.Assignee = &t.StaffNumber
 	}
