@@ -89,6 +89,7 @@ var roomRanks = map[string]int{
 	"bot/ticket": 3,
 	"bot/intake": 4, "bot/staffdesk": 4, "bot/engine": 4, // peers
 	"bot/survey": 5,
+	"bot/report": 6, // counts what the others record: tickets, surveys, rounds
 }
 
 const roomsTree = "bot"

@@ -6,6 +6,9 @@ import "errors"
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("conflict")
+	// ErrRefused is a platform's final no (a chat not found, a file
+	// refused): the same call would be refused again.
+	ErrRefused = errors.New("refused by the platform")
 )
 
 // UserError is an error whose Message is safe to show to the customer or

@@ -87,3 +87,19 @@ type StaffPhotoFetcher interface {
 type CallbackAnswerer interface {
 	AnswerCallback(ctx context.Context, callbackID, text string) error
 }
+
+// StaffDocument is a file for a staff member's chat (a monthly report),
+// with a caption.
+type StaffDocument struct {
+	ChatID  int64
+	Name    string // the file name staff see, such as 2026-11-系统服务月报.xlsx
+	Data    []byte
+	Caption string
+}
+
+// StaffDocumentSender sends files to staff (the Telegram bot does). A
+// refusal that would come again (a chat gone, a file refused) wraps
+// ErrRefused.
+type StaffDocumentSender interface {
+	SendStaffDocument(ctx context.Context, d StaffDocument) error
+}

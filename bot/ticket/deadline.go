@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/policy"
 	"github.com/hotline-desk/hotline/bot/sla"
 )
 
@@ -63,8 +64,11 @@ func deadlineOf(d sla.Deadlines, g sla.Goal) time.Time {
 }
 
 // ClockOf rebuilds a ticket's SLA clock from its row.
-func (l *Lifecycle) ClockOf(t *bot.Ticket) (sla.Clock, error) {
-	plan, err := l.policy.Plan(t.Plan)
+func (l *Lifecycle) ClockOf(t *bot.Ticket) (sla.Clock, error) { return ClockFor(l.policy, t) }
+
+// ClockFor rebuilds a ticket's SLA clock from its row on policy p.
+func ClockFor(p *policy.Policy, t *bot.Ticket) (sla.Clock, error) {
+	plan, err := p.Plan(t.Plan)
 	if err != nil {
 		return sla.Clock{}, err
 	}
