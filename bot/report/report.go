@@ -32,10 +32,13 @@ type Monthly struct {
 	Trend       []Trend   `json:"trend"` // the 12 months ending with this one, oldest first
 }
 
-// Empty reports whether the month had no tickets at all: the report says
-// so instead of showing empty tables.
+// Empty reports whether the month had nothing to report: no ticket
+// opened, resolved or open at its end, and no survey delivered (a revisit
+// round of older tickets is worth its tables). The report then says so
+// instead of showing empty tables.
 func (m *Monthly) Empty() bool {
-	return m.Summary.Opened == 0 && m.Summary.Resolved == 0 && m.Summary.OpenAtEnd == 0
+	return m.Summary.Opened == 0 && m.Summary.Resolved == 0 && m.Summary.OpenAtEnd == 0 &&
+		m.Revisits.Total.Asked == 0 && len(m.Staff) == 0
 }
 
 // Count is how many tickets have one value of a field.

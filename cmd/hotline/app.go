@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
+	"github.com/hotline-desk/hotline/adapters/reportpage"
 	"github.com/hotline-desk/hotline/adapters/telegram"
 	"github.com/hotline-desk/hotline/adapters/web"
 	"github.com/hotline-desk/hotline/adapters/wechat"
@@ -113,6 +114,8 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		Sessions: sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: redisstore.NewStaffStates(b.redis, opt.keys),
 		Jobs: rec.Jobs, Scheduler: opt.scheduler, Metrics: metrics, Surveys: surveys.stores, Log: log,
 	}
+	var reportSigner *reportpage.Signer
+	deps.Reports, reportSigner = reportDeps(cfg, surveys, b)
 	wcfg := weChatConfig(cfg, settings, log, opt)
 	wcfg.Sends = channels.WeChat
 	if cfg.WeChat.Enabled() {
@@ -130,6 +133,7 @@ func newApp(cfg *Config, settings *policyfile.Settings, b *backends, log *slog.L
 		web.RegisterSatisfaction(registry, policy.Surveys.Target, opt.clock, a.monthSatisfaction)
 	}
 	a.mountSurveyPage(surveys, policy, log, opt)
+	a.mountReportPage(reportSigner, log, opt)
 	return a, a.mountWeChat(cfg, wcfg, deps.Customer, log)
 }
 
@@ -188,7 +192,7 @@ func (a *app) connectTelegram(cfg *Config, b *backends, log *slog.Logger, opt ap
 	if err != nil {
 		return &envError{"HOTLINE_TELEGRAM_TOKEN", err.Error()}
 	}
-	deps.StaffChat, deps.Answerer = a.telegram, a.telegram
+	deps.StaffChat, deps.Answerer, deps.Reports.Documents = a.telegram, a.telegram, a.telegram
 	if cfg.Telegram.WebhookURL != "" {
 		a.mux.Handle("POST /telegram", a.telegram.WebhookHandler())
 	}
@@ -254,7 +258,7 @@ func (a *app) takeImportedYears(ctx context.Context, log *slog.Logger) {
 	}
 	log.Info("imported holiday years now counted", slog.Any("years", changed))
 	now := a.clock()
-	if err := yearsync.Reschedule(ctx, a.rec, a.desk.Lifecycle, yearsync.DatedJobs(a.surveyStats(), a.desk.Renewals, now), a.policy, log, now); err != nil {
+	if err := yearsync.Reschedule(ctx, a.rec, a.desk.Lifecycle, yearsync.DatedJobs(a.policy, a.surveyStats(), a.desk.Renewals, now), a.policy, log, now); err != nil {
 		a.imports.Forget(changed) // the next poll tries again
 		if ctx.Err() == nil {
 			log.Warn("reschedule onto imported holiday years", slog.String("err", err.Error()))

@@ -147,7 +147,7 @@ func calendarImport(ctx context.Context, env *cliEnv, args []string) error {
 	lc := ticket.New(ticket.Deps{Clock: time.Now, Policy: o.policy, Tickets: rec.Tickets, Units: rec.Units, Log: o.log})
 	stats := survey.New(survey.Deps{Clock: time.Now, Policy: o.policy, Jobs: rec.Jobs, Log: o.log}).Stats
 	renewals := engine.NewRenewals(time.Now, o.policy, rec.Units, rec.Customers, rec.Jobs, nil)
-	if err := yearsync.Reschedule(ctx, rec, lc, yearsync.DatedJobs(stats, renewals, now), o.policy, o.log, now); err != nil {
+	if err := yearsync.Reschedule(ctx, rec, lc, yearsync.DatedJobs(o.policy, stats, renewals, now), o.policy, o.log, now); err != nil {
 		// Stored: serve's replicas take the year within a minute and move
 		// the work themselves.
 		return fmt.Errorf("%s, but the open tickets' work was not moved (every replica of serve moves it when it takes the year): %w", what, err)

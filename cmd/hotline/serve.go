@@ -55,12 +55,15 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	settings.Policy.WarnProvisional(time.Now())
-	dated := yearsync.DatedJobs(a.surveyStats(), a.desk.Renewals, time.Now())
+	dated := yearsync.DatedJobs(settings.Policy, a.surveyStats(), a.desk.Renewals, time.Now())
 	if err := yearsync.RescheduleOnChange(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {
 		return fmt.Errorf("schedule renewal notices: %w", err)
+	}
+	if err := a.desk.Reports.Schedule(ctx); err != nil {
+		return fmt.Errorf("schedule the monthly report: %w", err)
 	}
 	if err := a.desk.Surveys.Stats.ScheduleChecks(ctx); err != nil {
 		return fmt.Errorf("schedule the monthly satisfaction check: %w", err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/policy"
-	"github.com/hotline-desk/hotline/cmd/internal/table"
+	"github.com/hotline-desk/hotline/cmd/internal/staffview"
 )
 
 const staffSynopsis = `staff COMMAND
@@ -63,35 +63,9 @@ func staffList(ctx context.Context, env *cliEnv, c *staffCmd, args []string) err
 		return err
 	}
 	if *asJSON {
-		out := make([]staffJSON, len(staff))
-		for i, s := range staff {
-			out[i] = staffJSON{Number: s.Number, Name: s.Name, Roles: s.Roles(), Units: s.Units(), Hours: s.Hours,
-				Linked: s.TelegramUserID != nil, Active: s.Active}
-			if out[i].Roles == nil {
-				out[i].Roles = []string{}
-			}
-			if out[i].Units == nil {
-				out[i].Units = []string{}
-			}
-		}
-		return writeJSON(env, out)
+		return writeJSON(env, staffview.JSON(staff))
 	}
-	tb := table.New("NUMBER", "NAME", "ROLES", "UNITS", "HOURS", "TELEGRAM", "ACTIVE")
-	for _, s := range staff {
-		tb.Row(s.Number, s.Name, s.RolesText, orAll(strings.Join(s.Units(), ",")), orAlways(s.Hours), linked(s.TelegramUserID), yesNo(s.Active))
-	}
-	return tb.Write(env.stdout)
-}
-
-// staffJSON is a staff member as staff list --json prints them.
-type staffJSON struct {
-	Number string   `json:"number"`
-	Name   string   `json:"name"`
-	Roles  []string `json:"roles"`
-	Units  []string `json:"units"` // empty: all units
-	Hours  string   `json:"hours"` // a calendar; empty: always on duty
-	Linked bool     `json:"telegram_linked"`
-	Active bool     `json:"active"`
+	return staffview.Table(staff).Write(env.stdout)
 }
 
 func orAll(s string) string {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,15 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/bot/sla"
-	"github.com/hotline-desk/hotline/bot/ticket"
-	"github.com/hotline-desk/hotline/cmd/internal/clitime"
 	"github.com/hotline-desk/hotline/cmd/internal/ticketview"
-	"github.com/hotline-desk/hotline/conversation"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -59,22 +52,22 @@ func runTicket(ctx context.Context, env *cliEnv, args []string) error {
 
 // ticketNewFlags are ticket new's flags.
 type ticketNewFlags struct {
-	unit, contact, phone, channel, description, room, at, assign string
-	severity                                                     int
-	json                                                         bool
+	ticketview.CallFlags
+	assign string
+	json   bool
 }
 
 func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlagSet(env, "ticket new", "ticket new --unit U --contact NAME --phone P --channel phone|email|visit|other --severity N --description TEXT [--room R] [--at TIME] [--assign NUMBER] [--json]")
 	var f ticketNewFlags
-	fs.StringVar(&f.unit, "unit", "", "the customer's unit, required")
-	fs.StringVar(&f.contact, "contact", "", "the contact's name, required")
-	fs.StringVar(&f.phone, "phone", "", "the contact's phone (mobile, or a landline with its area code), required")
-	fs.StringVar(&f.channel, "channel", "", "how the request came in: phone, email, visit or other, required")
-	fs.IntVar(&f.severity, "severity", 0, "1 (fatal) to 5 (suggestion), required")
-	fs.StringVar(&f.description, "description", "", "the problem, required")
-	fs.StringVar(&f.room, "room", "", "room or department")
-	fs.StringVar(&f.at, "at", "", "when the request came in: RFC 3339, or 2006-01-02 15:04 in the configured zone; default now")
+	fs.StringVar(&f.Unit, "unit", "", "the customer's unit, required")
+	fs.StringVar(&f.Contact, "contact", "", "the contact's name, required")
+	fs.StringVar(&f.Phone, "phone", "", "the contact's phone (mobile, or a landline with its area code), required")
+	fs.StringVar(&f.Channel, "channel", "", "how the request came in: phone, email, visit or other, required")
+	fs.IntVar(&f.Severity, "severity", 0, "1 (fatal) to 5 (suggestion), required")
+	fs.StringVar(&f.Description, "description", "", "the problem, required")
+	fs.StringVar(&f.Room, "room", "", "room or department")
+	fs.StringVar(&f.At, "at", "", "when the request came in: RFC 3339, or 2006-01-02 15:04 in the configured zone; default now")
 	fs.StringVar(&f.assign, "assign", "", "staff number of the engineer to assign; default: the usual assignment")
 	fs.BoolVar(&f.json, "json", false, "print the ticket as JSON (as ticket show --json)")
 	if err := parseFlags(fs, args); err != nil {
@@ -88,7 +81,7 @@ func ticketNew(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	call, err := f.call(cfg.Location, time.Now(), settings.Policy.Unit)
+	call, err := f.Call(cfg.Location, time.Now(), settings.Policy.Unit)
 	if err != nil {
 		return usageError{err}
 	}
@@ -130,60 +123,6 @@ func assignee(ctx context.Context, staff bot.StaffStore, number string) (*bot.St
 	}
 	return s, err
 }
-
-// call checks the flags and builds the call they describe.
-func (f ticketNewFlags) call(loc *time.Location, now time.Time, unit func(string) (bot.Unit, bool)) (ticket.Call, error) {
-	for _, req := range []struct{ name, val string }{{"unit", f.unit}, {"contact", f.contact}, {"phone", f.phone},
-		{"channel", f.channel}, {"description", f.description}} {
-		if strings.TrimSpace(req.val) == "" {
-			return ticket.Call{}, fmt.Errorf("--%s is required", req.name)
-		}
-	}
-	if !slices.Contains(bot.StaffChannels, f.channel) {
-		return ticket.Call{}, fmt.Errorf("--channel %q: want phone, email, visit or other", f.channel)
-	}
-	if f.severity < 1 || f.severity > sla.Severities {
-		return ticket.Call{}, errors.New("--severity: want 1 (fatal) to 5 (suggestion)")
-	}
-	if _, ok := conversation.NormalisePhone(f.phone); !ok {
-		return ticket.Call{}, fmt.Errorf("--phone %q: want a mobile number (11 digits) or a landline with its area code, like 0459-1234567", f.phone)
-	}
-	at, bucket := now, now.Truncate(callKeyWindow)
-	if f.at != "" {
-		var err error
-		if at, err = clitime.ParseAt(f.at, loc); err != nil {
-			return ticket.Call{}, err
-		}
-		bucket = at
-	}
-	switch {
-	case at.After(now.Add(time.Minute)):
-		return ticket.Call{}, fmt.Errorf("--at %s is in the future", f.at)
-	case now.Sub(at) > 30*24*time.Hour:
-		return ticket.Call{}, fmt.Errorf("--at %s is more than 30 days ago", f.at)
-	case utf8.RuneCountInString(f.description) > 4000:
-		return ticket.Call{}, errors.New("--description: longer than 4000 characters")
-	}
-	c := ticket.Call{Channel: f.channel, Unit: f.unit, Contact: f.contact, Phone: f.phone, Room: f.room,
-		Description: f.description, Severity: f.severity, At: at}
-	if err := c.Check(now); err != nil {
-		return c, err
-	}
-	if u, ok := unit(c.Unit); ok {
-		c.Unit = u.Name // the policy's spelling, as /new's pick list gives it
-	}
-	// The same call entered twice (a retried command) opens one ticket: the
-	// key is the call and its time, or without --at the ten minutes it was
-	// entered in.
-	sum := sha256.Sum256([]byte(strings.Join([]string{c.Channel, bot.UnitKey(c.Unit), c.Phone, strconv.Itoa(c.Severity),
-		c.Description, strconv.FormatInt(bucket.Unix(), 10)}, "\x00")))
-	c.Key = "cli:" + hex.EncodeToString(sum[:12])
-	return c, nil
-}
-
-// callKeyWindow is how long a ticket new without --at counts as a retry of
-// the same call.
-const callKeyWindow = 10 * time.Minute
 
 // openApp builds Hotline as serve does, on the migrated stores, for a
 // command that acts through the desk: its messages to staff wait in the

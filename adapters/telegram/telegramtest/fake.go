@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -45,6 +46,7 @@ type Call struct {
 	ErrorCode int       // the error_code answered, when not OK (502 for an outage)
 	MessageID int       // the message sent or edited, when OK
 	Upload    []byte    // the file uploaded with the call (sendPhoto with bytes), nil for none
+	FileName  string    // the uploaded file's name
 }
 
 // ChatID is the chat_id parameter.
@@ -53,9 +55,9 @@ func (c Call) ChatID() int64 {
 	return id
 }
 
-// Text is the text of a message or the caption of a photo.
+// Text is the text of a message or the caption of a photo or document.
 func (c Call) Text() string {
-	if c.Method == "sendPhoto" {
+	if c.Method == "sendPhoto" || c.Method == "sendDocument" {
 		return c.Params.Get("caption")
 	}
 	return c.Params.Get("text")
@@ -249,6 +251,10 @@ func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
 	params, upload, err := parseParams(r)
+	var name string
+	if upload != nil {
+		name = upload.name
+	}
 	if !ok || err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
@@ -258,7 +264,7 @@ func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	call := Call{Method: method, Params: params, At: at, Upload: upload}
+	call := Call{Method: method, Params: params, At: at, Upload: upload.bytes(), FileName: name}
 	res := f.answerLocked(&call, token)
 	f.calls = append(f.calls, call)
 	f.notifyLocked()
@@ -268,7 +274,7 @@ func (f *FakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 
 // parseParams reads a call's parameters and the bytes of the file it
 // uploads, if any (the SDK sends one file per call here).
-func parseParams(r *http.Request) (url.Values, []byte, error) {
+func parseParams(r *http.Request) (url.Values, *file, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
@@ -283,15 +289,29 @@ func parseParams(r *http.Request) (url.Values, []byte, error) {
 	return r.PostForm, nil, nil
 }
 
-func uploaded(form *multipart.Form) ([]byte, error) {
+// file is an uploaded file.
+type file struct {
+	name string
+	data []byte
+}
+
+func (f *file) bytes() []byte {
+	if f == nil {
+		return nil
+	}
+	return f.data
+}
+
+func uploaded(form *multipart.Form) (*file, error) {
 	for _, headers := range form.File {
 		for _, h := range headers {
-			file, err := h.Open()
+			r, err := h.Open()
 			if err != nil {
 				return nil, err
 			}
-			defer file.Close()
-			return io.ReadAll(file)
+			defer r.Close()
+			data, err := io.ReadAll(r)
+			return &file{name: h.Filename, data: data}, err
 		}
 	}
 	return nil, nil
@@ -335,6 +355,8 @@ func (f *FakeBotAPI) resultLocked(call *Call, token string) reply {
 		return ok(botUser())
 	case "sendMessage", "sendPhoto":
 		return f.sendLocked(call)
+	case "sendDocument":
+		return f.documentLocked(call)
 	case "editMessageText":
 		return f.editLocked(call)
 	case "answerCallbackQuery":
@@ -371,6 +393,20 @@ func (f *FakeBotAPI) sendLocked(call *Call) reply {
 	call.MessageID = id
 	f.messages[[2]int64{chat, int64(id)}] = shown{call.Text(), call.Params.Get("reply_markup")}
 	return ok(f.message(chat, id, call))
+}
+
+// documentLocked takes a file upload (sendDocument) as Telegram does: a
+// file of at most 50 MB with a caption of at most 1,024 UTF-16 units.
+func (f *FakeBotAPI) documentLocked(call *Call) reply {
+	switch {
+	case call.Upload == nil && call.Params.Get("document") == "":
+		return apiError(http.StatusBadRequest, "Bad Request: there is no document in the request")
+	case len(call.Upload) > 50<<20:
+		return apiError(http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+	case len(utf16.Encode([]rune(call.Params.Get("caption")))) > 1024:
+		return apiError(http.StatusBadRequest, "Bad Request: message caption is too long")
+	}
+	return f.sendLocked(call)
 }
 
 func (f *FakeBotAPI) fileLocked(id string) reply {

@@ -16,6 +16,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/intake"
 	"github.com/hotline-desk/hotline/bot/notify"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/report"
 	"github.com/hotline-desk/hotline/bot/staffdesk"
 	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/bot/survey"
@@ -31,6 +32,7 @@ type Desk struct {
 	Engine    *engine.Scheduler
 	Renewals  *engine.Renewals
 	Surveys   *survey.Surveys // nil when surveys are off
+	Reports   *report.Delivery
 }
 
 // JobStore is what the scheduler and the rooms need of the job table.
@@ -91,7 +93,16 @@ type Deps struct {
 	Scheduler SchedulerConfig // zero: DefaultSchedulerConfig
 	Metrics   bot.Metrics     // nil: none
 	Surveys   SurveyStores    // a store missing: no surveys (see SurveyStores.complete)
+	Reports   ReportDeps
 	Log       *slog.Logger
+}
+
+// ReportDeps are what the monthly report needs beyond the desk's stores.
+type ReportDeps struct {
+	Store     report.Store
+	Files     report.Files            // nil: staff get the summary without the workbook
+	Links     report.Linker           // nil: units get no link to their report
+	Documents bot.StaffDocumentSender // nil: as Files nil
 }
 
 // New assembles the desk.
@@ -120,11 +131,26 @@ func New(d Deps) *Desk {
 	desk.Engine.Handle(bot.JobRenewal, engine.Plain(desk.Renewals.Notice))
 	desk.Engine.Handle(staffdesk.JobNewExpire, engine.Plain(desk.Staff.ExpireNew))
 	lc.Attach(desk.Intake.Attach)
+	desk.plugReports(d, n)
 	if d.Surveys.complete() {
 		desk.Surveys = newSurveys(d, n)
 		desk.plugSurveys()
 	}
 	return desk
+}
+
+// plugReports builds the report room and registers its jobs and /report.
+func (desk *Desk) plugReports(d Deps, n *notify.Notifier) {
+	r := d.Reports
+	if r.Store == nil {
+		return
+	}
+	desk.Reports = &report.Delivery{Reports: &report.Reports{Policy: d.Policy, Store: r.Store, Clock: d.Clock},
+		Jobs: d.Jobs, Notify: n, Documents: r.Documents, Files: r.Files, Links: r.Links, Customers: d.Customers, Staff: d.Staff, Log: d.Log}
+	desk.Staff.Command("/report", report.Help, desk.Reports.Command)
+	desk.Engine.Handle(report.JobMonthly, engine.Plain(desk.Reports.Deliver))
+	desk.Engine.Handle(report.JobStaff, engine.Plain(desk.Reports.ToStaff))
+	desk.Engine.Handle(report.JobUnit, engine.Plain(desk.Reports.ToUnit))
 }
 
 // newSurveys builds the survey room.

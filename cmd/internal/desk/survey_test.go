@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotline-desk/hotline/adapters/reportfile"
+	"github.com/hotline-desk/hotline/adapters/reportpage"
 	"github.com/hotline-desk/hotline/adapters/surveypage"
 	"github.com/hotline-desk/hotline/adapters/telegram"
 	"github.com/hotline-desk/hotline/adapters/telegram/telegramtest"
@@ -21,6 +23,7 @@ import (
 	"github.com/hotline-desk/hotline/cmd/internal/desk"
 	"github.com/hotline-desk/hotline/store"
 	"github.com/hotline-desk/hotline/store/redisstore"
+	"github.com/hotline-desk/hotline/store/reportstore"
 	"github.com/hotline-desk/hotline/store/storetest"
 )
 
@@ -29,21 +32,23 @@ import (
 // Telegram adapter against the fake Bot API, the survey page, and a clock
 // the test moves (read from several goroutines, so behind a lock).
 type surveyFixture struct {
-	t         *testing.T
-	desk      *desk.Desk
-	rec       *store.Records
-	rdb       *redisstore.Redis
-	keys      redisstore.Keys
-	sessions  *redisstore.Sessions
-	states    *redisstore.StaffStates
-	pending   *redisstore.PendingSurveys
-	messenger *wechat.Messenger
-	policy    *policy.Policy
-	wx        *wechattest.FakeAPI
-	tg        *telegramtest.FakeBotAPI
-	signer    *surveypage.Signer
-	page      *httptest.Server
-	seq       atomic.Int64
+	t            *testing.T
+	desk         *desk.Desk
+	rec          *store.Records
+	rdb          *redisstore.Redis
+	keys         redisstore.Keys
+	sessions     *redisstore.Sessions
+	states       *redisstore.StaffStates
+	pending      *redisstore.PendingSurveys
+	messenger    *wechat.Messenger
+	policy       *policy.Policy
+	wx           *wechattest.FakeAPI
+	tg           *telegramtest.FakeBotAPI
+	signer       *surveypage.Signer
+	reportSigner *reportpage.Signer
+	staffBot     *telegram.Bot
+	page         *httptest.Server
+	seq          atomic.Int64
 
 	mu sync.Mutex
 	at time.Time
@@ -78,25 +83,30 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 		Logger: quiet(), Templates: map[string]wechat.TemplateConfig{
 			"survey": {ID: "tpl-survey", Fields: map[string]string{"title": "thing1", "ticket": "character_string2", "time": "time3", "note": "thing4"}},
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}},
+			"report": {ID: "tpl-report", Fields: map[string]string{"title": "thing1", "unit": "thing2", "time": "time3", "note": "thing4"}},
 		}}, redisstore.NewTokenCache(rdb, keys))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.messenger = messenger
 	staffChat := f.startTelegram()
+	f.staffBot = staffChat
 	mux := http.NewServeMux()
 	f.page = httptest.NewServer(mux)
 	t.Cleanup(f.page.Close)
 	f.signer = surveypage.NewSigner([]byte("a test secret of at least thirty-two characters"), f.page.URL)
 	rec := f.rec
+	f.reportSigner = reportpage.NewSigner([]byte("a test secret of at least thirty-two characters"), f.page.URL)
 	f.desk = desk.New(desk.Deps{Clock: f.now, Policy: policy, Tickets: rec.Tickets, Customers: rec.Customers, Units: rec.Units,
 		Sessions: f.sessions, Backlog: rec.Backlog, Staff: rec.Staff, States: f.states, Jobs: rec.Jobs,
 		StaffChat: staffChat, Answerer: staffChat, Customer: messenger, Log: quiet(),
 		Surveys: desk.SurveyStores{Store: rec.Surveys, Rounds: rec.Rounds, Revisits: rec.Revisits, Stats: rec.Stats, Pending: f.pending,
-			Links: f.signer, Pacer: redisstore.NewPacer(rdb, keys, policy.Surveys.SendRate)}})
+			Links: f.signer, Pacer: redisstore.NewPacer(rdb, keys, policy.Surveys.SendRate)},
+		Reports: desk.ReportDeps{Store: reportstore.New(rec.DB), Files: reportfile.Workbook{}, Links: f.reportSigner, Documents: staffChat}})
 	page := surveypage.New(surveypage.Config{Book: f.desk.Surveys.Page, Signer: f.signer, Location: shanghai, Now: f.now, Log: quiet()})
 	mux.Handle("GET /survey/{token}", page) // as cmd/hotline mounts it
 	mux.Handle("POST /survey/{token}", page)
+	mux.Handle("GET /report/{token}", reportpage.New(reportpage.Config{Signer: f.reportSigner, Build: f.desk.Reports.Monthly, Now: f.now, Log: quiet()}))
 	return f
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/engine"
 	"github.com/hotline-desk/hotline/bot/policy"
+	"github.com/hotline-desk/hotline/bot/report"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
@@ -117,9 +118,10 @@ func RescheduleOnChange(ctx context.Context, rec *store.Records, lc *ticket.Life
 }
 
 // DatedJobs are the date-driven jobs that fall on a working day: the
-// monthly survey check (nil stats: surveys off) and the renewal notices.
-func DatedJobs(stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
-	jobs := renewals.Jobs()
+// monthly report's delivery, the monthly survey check (nil stats: surveys
+// off) and the renewal notices.
+func DatedJobs(p *policy.Policy, stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
+	jobs := append(renewals.Jobs(), report.MonthlyJob(p, now))
 	if stats != nil {
 		jobs = append(jobs, stats.CheckJob(now))
 	}
