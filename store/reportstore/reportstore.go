@@ -7,8 +7,10 @@ package reportstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -53,10 +55,17 @@ func (s *Store) Facts(ctx context.Context, unitKey string, from, to, now time.Ti
 		func() error { return s.surveys(ctx, f, unitKey, from, to) },
 		func() error { return s.trend(ctx, f, unitKey, from, now) },
 	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	// The reads are independent, each filling its own fields: they run
+	// side by side (PostgreSQL counts the trend while the month's tickets
+	// are scanned here).
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Go(func() { errs[i] = step() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return f, nil
 }
