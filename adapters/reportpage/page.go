@@ -116,6 +116,10 @@ func token(r *http.Request) string {
 // failed logs why the report could not be made (the month and the error:
 // never the unit, a customer's name) and apologises.
 func (h *Handler) failed(w http.ResponseWriter, month string, err error) {
+	if errors.Is(err, report.ErrUnknownUnit) { // the unit left the policy and has no tickets: nothing to log
+		h.notice(w, http.StatusNotFound, "报告不存在", "该单位的报告已无法生成，请联系客服。")
+		return
+	}
 	h.cfg.Log.Error("report page", slog.String("month", month), slog.String("err", err.Error()))
 	h.notice(w, http.StatusInternalServerError, "报告暂时无法显示", "抱歉，系统暂时繁忙，报告未能生成。请稍后再打开这个链接，如仍有问题请联系客服。")
 }

@@ -14,7 +14,12 @@ import (
 // Help is /report's line in the staff's help.
 const Help = "/report [YYYY-MM] [单位] — 月度服务报告（默认上月、全部单位；经理、质量、主管）"
 
-var monthArg = regexp.MustCompile(`^\d{4}-\d{1,2}$`)
+// monthArg is a month as /report takes it; monthLike is what was surely
+// meant as one (a unit may start with digits and a dash: 2024-新校区).
+var (
+	monthArg  = regexp.MustCompile(`^\d{4}-\d{1,2}$`)
+	monthLike = regexp.MustCompile(`^\d{4}-\d+$`)
+)
 
 // Command answers /report [YYYY-MM] [unit] for managers, quality staff and
 // leads: the report's workbook with its summary, in the asker's chat.
@@ -23,7 +28,7 @@ func (d *Delivery) Command(ctx context.Context, s *bot.Staff, chat int64, rest s
 		return d.Notify.Tell(ctx, chat, "/report 仅限经理、主管和质量管理部使用。")
 	}
 	month, unit := d.args(rest)
-	err := d.Send(ctx, chat, month, unit, "")
+	err := d.Send(ctx, chat, month, unit, "", false)
 	switch {
 	case err == nil:
 		return nil
@@ -47,7 +52,7 @@ func (d *Delivery) args(rest string) (month, unit string) {
 		}
 		return first, strings.TrimSpace(more)
 	}
-	if strings.HasPrefix(first, "20") && strings.Contains(first, "-") {
+	if monthLike.MatchString(first) {
 		return first, strings.TrimSpace(more) // looks meant as a month: let ParseMonth say what is wrong
 	}
 	now := d.Clock().In(d.Policy.Location)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,15 +56,33 @@ type Delivery struct {
 	Customers bot.CustomerStore
 	Staff     bot.StaffStore
 	Log       *slog.Logger
+	// Within bounds a delivery job's making and sending: it must end
+	// before the job's claim does, or another replica could take the job
+	// and send the workbook again. 0: 12 s (a 30 s lease, started within
+	// its first half).
+	Within time.Duration
 
 	mu    sync.Mutex
-	cache map[string]made // the month's workbook, made once for all recipients
+	cache map[string]*made // the month's workbook, made once for all its recipients
 }
 
+// made is a report made for a month and unit: being made until done
+// closes, then its summary and workbook, or the error.
 type made struct {
 	at      time.Time
+	done    chan struct{}
 	summary string
 	file    []byte
+	err     error
+}
+
+func (mk *made) finished() bool {
+	select {
+	case <-mk.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // unitDelivery is a JobUnit's payload.
@@ -97,7 +116,11 @@ func (d *Delivery) Deliver(ctx context.Context, j bot.Job, now time.Time) (strin
 		return bot.OutcomeSkipped, nil, nil
 	}
 	jobs := []bot.Job{MonthlyJob(d.Policy, from.AddDate(0, 1, 0))}
-	for _, s := range d.Notify.StaffWith(ctx, bot.RoleManager, bot.RoleQuality) {
+	roster, err := d.Staff.ListStaff(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("list staff: %w", err) // tried again: nobody may miss the month's report
+	}
+	for _, s := range notify.WithRoles(roster, bot.RoleManager, bot.RoleQuality) {
 		jobs = append(jobs, bot.Job{Kind: JobStaff, Ref: j.Ref, Payload: strconv.FormatInt(s.ID, 10), DueAt: now,
 			Key: fmt.Sprintf("%s:%s:%d", JobStaff, j.Ref, s.ID)})
 	}
@@ -163,7 +186,9 @@ func (d *Delivery) ToStaff(ctx context.Context, j bot.Job, now time.Time) (strin
 	if err != nil {
 		return "", nil, err
 	}
-	if err := d.Send(ctx, *s.TelegramUserID, j.Ref, "", j.Key); err != nil {
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(d.Within, 12*time.Second))
+	defer cancel()
+	if err := d.Send(ctx, *s.TelegramUserID, j.Ref, "", j.Key, true); err != nil {
 		if errors.Is(err, bot.ErrRefused) {
 			d.Log.Warn("monthly report refused by the staff chat", slog.String("staff", s.Number), slog.String("err", err.Error()))
 			return bot.OutcomeFailed, nil, nil
@@ -176,9 +201,16 @@ func (d *Delivery) ToStaff(ctx context.Context, j bot.Job, now time.Time) (strin
 // Send makes the report of month for unit ("" all) and sends it to a
 // staff chat: the workbook with the summary as its caption, or the
 // summary alone without a document sender. key makes a text resend
-// harmless.
-func (d *Delivery) Send(ctx context.Context, chat int64, month, unit, key string) error {
-	mk, err := d.make(ctx, month, unit)
+// harmless. shared takes a report made for another recipient within the
+// last minutes (the delivery's fan-out); otherwise it is made afresh.
+func (d *Delivery) Send(ctx context.Context, chat int64, month, unit, key string, shared bool) error {
+	var mk *made
+	var err error
+	if shared {
+		mk, err = d.shared(ctx, month, unit)
+	} else {
+		mk, err = d.make(ctx, month, unit)
+	}
 	if err != nil {
 		return err
 	}
@@ -195,30 +227,56 @@ func (d *Delivery) Send(ctx context.Context, chat int64, month, unit, key string
 // cacheFor is how long a made report serves the other recipients.
 const cacheFor = 10 * time.Minute
 
-func (d *Delivery) make(ctx context.Context, month, unit string) (made, error) {
+// shared is the report of month and unit made for all of the delivery's
+// recipients: the first makes it, those who come meanwhile wait for it,
+// and it serves for cacheFor. Older reports are dropped.
+func (d *Delivery) shared(ctx context.Context, month, unit string) (*made, error) {
 	key := month + "\x00" + bot.UnitKey(unit)
+	now := d.Clock()
 	d.mu.Lock()
-	mk, ok := d.cache[key]
-	d.mu.Unlock()
-	if ok && time.Since(mk.at) < cacheFor {
-		return mk, nil
-	}
-	m, err := d.Monthly(ctx, month, unit)
-	if err != nil {
-		return made{}, err
-	}
-	mk = made{at: time.Now(), summary: Brief(m, d.Policy.Surveys.Target)}
-	if d.Documents != nil && d.Files != nil {
-		if mk.file, err = d.Files.XLSX(m); err != nil {
-			return made{}, fmt.Errorf("make the workbook: %w", err)
+	for k, mk := range d.cache {
+		if mk.finished() && (mk.err != nil || now.Sub(mk.at) >= cacheFor) {
+			delete(d.cache, k)
 		}
 	}
-	d.mu.Lock()
-	if d.cache == nil {
-		d.cache = map[string]made{}
+	mk, ok := d.cache[key]
+	if !ok {
+		mk = &made{at: now, done: make(chan struct{})}
+		if d.cache == nil {
+			d.cache = map[string]*made{}
+		}
+		d.cache[key] = mk
 	}
-	d.cache[key] = mk
 	d.mu.Unlock()
+	if !ok {
+		made, err := d.make(ctx, month, unit)
+		if made != nil {
+			mk.summary, mk.file = made.summary, made.file
+		}
+		mk.err = err
+		close(mk.done)
+	}
+	select {
+	case <-mk.done:
+		return mk, mk.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// make makes the report of month and unit: its summary and, with a
+// document sender, its workbook.
+func (d *Delivery) make(ctx context.Context, month, unit string) (*made, error) {
+	m, err := d.Monthly(ctx, month, unit)
+	if err != nil {
+		return nil, err
+	}
+	mk := &made{summary: Brief(m, d.Policy.Surveys.Target)}
+	if d.Documents != nil && d.Files != nil {
+		if mk.file, err = d.Files.XLSX(m); err != nil {
+			return nil, fmt.Errorf("make the workbook: %w", err)
+		}
+	}
 	return mk, nil
 }
 

@@ -36,18 +36,21 @@ func TestJudge(t *testing.T) {
 	for _, c := range []struct {
 		reached *time.Time
 		now     time.Time
+		waiting bool
 		want    verdict
 	}{
-		{&due, due.Add(time.Hour), met},
-		{bot.Ptr(due.Add(time.Second)), due.Add(time.Hour), missed},
-		{nil, due.Add(time.Second), missed},
-		{nil, due, pending},
+		{&due, due.Add(time.Hour), false, met},
+		{bot.Ptr(due.Add(time.Second)), due.Add(time.Hour), false, missed},
+		{nil, due.Add(time.Second), false, missed},
+		{nil, due, false, pending},
+		{nil, due.Add(time.Hour), true, pending},
+		{bot.Ptr(due.Add(time.Second)), due.Add(time.Hour), true, missed},
 	} {
-		if got := judge(&due, c.reached, c.now); got != c.want {
+		if got := judge(&due, c.reached, c.now, c.waiting); got != c.want {
 			t.Errorf("reached %v, now %v: %v, want %v", c.reached, c.now, got, c.want)
 		}
 	}
-	if judge(nil, nil, due) != none {
+	if judge(nil, nil, due, false) != none {
 		t.Error("no deadline is not none")
 	}
 }

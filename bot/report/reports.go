@@ -76,6 +76,9 @@ func (r *Reports) unit(ctx context.Context, name string) (string, error) {
 	if name == "" {
 		return "", nil
 	}
+	if bot.UnitKey(name) == "" { // blanks only: not all units by mistake
+		return "", fmt.Errorf("%q: %w", name, ErrUnknownUnit)
+	}
 	if u, ok := r.Policy.Unit(name); ok {
 		return u.Name, nil
 	}

@@ -10,7 +10,9 @@ import (
 
 // A deadline is met when the goal was reached at or before it, missed when
 // it was reached later or has passed unreached by the report's time, and
-// pending otherwise. The store's trend counts by the same rule.
+// pending otherwise; a ticket waiting for the customer has not missed a
+// deadline it has not reached (the wait moves the deadline when it ends).
+// The store's trend counts by the same rule.
 
 // verdict is a deadline's outcome.
 type verdict int
@@ -22,13 +24,17 @@ const (
 	pending                // not reached, not yet due
 )
 
-func judge(due *time.Time, reached *time.Time, now time.Time) verdict {
+func judge(due *time.Time, reached *time.Time, now time.Time, waiting bool) verdict {
 	switch {
 	case due == nil:
 		return none
 	case reached != nil && !reached.After(*due):
 		return met
-	case reached != nil || due.Before(now):
+	case reached != nil:
+		return missed
+	case waiting:
+		return pending
+	case due.Before(now):
 		return missed
 	}
 	return pending
@@ -53,8 +59,9 @@ func slaOf(f *Facts, now time.Time, loc *time.Location) SLA {
 	for i := range f.Tickets {
 		t := &f.Tickets[i]
 		sev := &s.BySeverity[min(max(t.Severity, 1), 5)-1]
-		rv := judge(&t.ResponseDue, t.RespondedAt, now)
-		sv := judge(t.ResolutionDue, t.ResolvedAt, now)
+		waiting := t.PausedSince != nil
+		rv := judge(&t.ResponseDue, t.RespondedAt, now, waiting)
+		sv := judge(t.ResolutionDue, t.ResolvedAt, now, waiting)
 		s.Response.count(rv)
 		sev.Response.count(rv)
 		s.Resolution.count(sv)

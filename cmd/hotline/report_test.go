@@ -31,6 +31,9 @@ func TestReportCommand(t *testing.T) {
 	if code, _, errOut := runWith(ctx, env, "report", "monthly", "--month", "2026-11", "--format", "xlsx", "-o", xlsx); code != 0 {
 		t.Fatalf("report xlsx: %d %s", code, errOut)
 	}
+	if st, err := os.Stat(xlsx); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("a new report's mode: %v, %v (it names customers: the owner's only)", st.Mode(), err)
+	}
 	book, err := excelize.OpenFile(xlsx)
 	if err != nil {
 		t.Fatal(err)

@@ -7,11 +7,11 @@ package reportstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/report"
@@ -29,7 +29,7 @@ var _ report.Store = (*Store)(nil)
 
 // ticketColumns are the columns the report reads of a ticket.
 const ticketColumns = `t.id, t.channel, t.unit_name, t.contact_name, t.room, t.description, t.severity, t.status, t.plan,
-	t.kind, t.category, t.reported_at, t.response_due, t.resolution_due, t.paused, t.responded_at, t.resolved_at,
+	t.kind, t.category, t.reported_at, t.response_due, t.resolution_due, t.paused, t.paused_since, t.responded_at, t.resolved_at,
 	t.closed_at, t.staff_name, t.staff_number, t.handling, t.resolution`
 
 // scoped is a query's WHERE clause for one unit (by its key) or all, with
@@ -47,6 +47,7 @@ func utc(t time.Time) time.Time { return t.UTC() }
 // Facts implements report.Store.
 func (s *Store) Facts(ctx context.Context, unitKey string, from, to, now time.Time) (*report.Facts, error) {
 	f := &report.Facts{}
+	g, ctx := errgroup.WithContext(ctx)
 	steps := []func() error{
 		func() error { return s.tickets(ctx, f, unitKey, from, to) },
 		func() error { return s.carried(ctx, f, unitKey, from, to) },
@@ -57,14 +58,11 @@ func (s *Store) Facts(ctx context.Context, unitKey string, from, to, now time.Ti
 	}
 	// The reads are independent, each filling its own fields: they run
 	// side by side (PostgreSQL counts the trend while the month's tickets
-	// are scanned here).
-	errs := make([]error, len(steps))
-	var wg sync.WaitGroup
-	for i, step := range steps {
-		wg.Go(func() { errs[i] = step() })
+	// are scanned here), and the first to fail stops the others.
+	for _, step := range steps {
+		g.Go(step)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -157,7 +155,8 @@ const trendMonths = 12
 
 // trend counts the 12 months ending with the one starting at month: the
 // tickets reported in each, their deadlines met and missed by now (the
-// rule of report.Build), and the satisfaction of the surveys delivered.
+// rule of report.Build: a ticket waiting for the customer misses none it
+// has not reached), and the satisfaction of the surveys delivered.
 func (s *Store) trend(ctx context.Context, f *report.Facts, unitKey string, month, now time.Time) error {
 	bounds := make([]time.Time, trendMonths+1)
 	for i := range bounds {
@@ -194,8 +193,8 @@ func (s *Store) trendTickets(ctx context.Context, f *report.Facts, unitKey strin
 		months[i] = fmt.Sprintf(`SELECT %d AS bucket, count(*) AS opened,
 		coalesce(sum(CASE WHEN t.responded_at IS NOT NULL AND t.responded_at <= t.response_due THEN 1 ELSE 0 END), 0)
 		+ coalesce(sum(CASE WHEN t.resolved_at IS NOT NULL AND t.resolved_at <= t.resolution_due THEN 1 ELSE 0 END), 0) AS met,
-		coalesce(sum(CASE WHEN t.responded_at > t.response_due OR (t.responded_at IS NULL AND t.response_due < $%[4]d) THEN 1 ELSE 0 END), 0)
-		+ coalesce(sum(CASE WHEN t.resolved_at > t.resolution_due OR (t.resolved_at IS NULL AND t.resolution_due < $%[4]d) THEN 1 ELSE 0 END), 0) AS missed
+		coalesce(sum(CASE WHEN t.responded_at > t.response_due OR (t.responded_at IS NULL AND t.paused_since IS NULL AND t.response_due < $%[4]d) THEN 1 ELSE 0 END), 0)
+		+ coalesce(sum(CASE WHEN t.resolved_at > t.resolution_due OR (t.resolved_at IS NULL AND t.paused_since IS NULL AND t.resolution_due < $%[4]d) THEN 1 ELSE 0 END), 0) AS missed
 		FROM tickets t WHERE t.reported_at >= $%[2]d AND t.reported_at < $%[3]d%[5]s`, i, i+1, i+2, nowArg, unit)
 	}
 	var rows []struct {

@@ -30,11 +30,11 @@ func seed(t *testing.T, rec *store.Records, tickets []bot.Ticket) {
 	for i, tk := range tickets {
 		_, err := rec.DB.ExecContext(ctx, `INSERT INTO tickets (opened_by, customer_id, channel, unit_name, unit_key, contact_name,
 			phone, description, severity, status, plan, reported_at, response_due, resolution_due, responded_at, resolved_at,
-			closed_at, staff_number, staff_name, category, created_at, updated_at)
-			VALUES ($1, 1, 'wechat', $2, $3, '张三', '13800138000', $4, $5, $6, '7x24', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
+			closed_at, staff_number, staff_name, category, paused_since, created_at, updated_at)
+			VALUES ($1, 1, 'wechat', $2, $3, '张三', '13800138000', $4, $5, $6, '7x24', $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, $16)`,
 			string(rune('a'+i)), tk.UnitName, bot.UnitKey(tk.UnitName), tk.Description, tk.Severity, tk.Status,
 			tk.ReportedAt.UTC(), tk.ResponseDue.UTC(), utcPtr(tk.ResolutionDue), utcPtr(tk.RespondedAt), utcPtr(tk.ResolvedAt),
-			utcPtr(tk.ClosedAt), tk.StaffNumber, tk.StaffName, tk.Category, now)
+			utcPtr(tk.ClosedAt), tk.StaffNumber, tk.StaffName, tk.Category, now, utcPtr(tk.PausedSince))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,6 +62,9 @@ func TestFacts(t *testing.T) {
 				ResolvedAt: bot.Ptr(at(11, 3, 14)), StaffNumber: "001", StaffName: "李工", Category: "登录"},
 			{UnitName: "乙 单位", Description: "未响应", Severity: 4, Status: bot.StatusOpen, ReportedAt: at(11, 30, 10),
 				ResponseDue: at(11, 30, 18), ResolutionDue: bot.Ptr(at(12, 2, 10))},
+			{UnitName: "甲单位", Description: "等客户补充", Severity: 3, Status: bot.StatusWaiting, ReportedAt: at(11, 20, 10),
+				ResponseDue: at(11, 20, 14), ResolutionDue: bot.Ptr(at(11, 21, 10)), RespondedAt: bot.Ptr(at(11, 20, 11)),
+				PausedSince: bot.Ptr(at(11, 20, 12))},
 		})
 		s := reportstore.New(rec.DB)
 		ctx := context.Background()
@@ -69,16 +72,18 @@ func TestFacts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Tickets) != 2 || f.Tickets[0].Category != "登录" || f.Tickets[1].RespondedAt != nil || len(f.Resolved) != 2 || f.OpenAtEnd != 1 {
+		if len(f.Tickets) != 3 || f.Tickets[0].Category != "登录" || f.Tickets[1].RespondedAt != nil || f.Tickets[2].PausedSince == nil ||
+			len(f.Resolved) != 2 || f.OpenAtEnd != 2 {
 			t.Fatalf("tickets %d, resolved %d, open at end %d", len(f.Tickets), len(f.Resolved), f.OpenAtEnd)
 		}
 		if len(f.Services) != 1 || f.Services[0].Number != "001" || f.Services[0].Services != 1 {
 			t.Fatalf("services %+v", f.Services)
 		}
 		oct, nov := f.Trend[10], f.Trend[11]
-		// October: response met, resolution missed; November: 2 met (at
-		// the deadline counts), 1 response missed, 1 resolution pending.
-		if oct.Opened != 1 || oct.Met != 1 || oct.Missed != 1 || nov.Opened != 2 || nov.Met != 2 || nov.Missed != 1 {
+		// October: response met, resolution missed; November: 3 met (at
+		// the deadline counts), 1 response missed, 1 resolution pending,
+		// and the waiting ticket's resolution, passed unreached, pending.
+		if oct.Opened != 1 || oct.Met != 1 || oct.Missed != 1 || nov.Opened != 3 || nov.Met != 3 || nov.Missed != 1 {
 			t.Fatalf("trend October %+v, November %+v", oct, nov)
 		}
 		one, err := s.Facts(ctx, bot.UnitKey("乙单位"), at(11, 1, 0), at(12, 1, 0), at(12, 1, 9))

@@ -146,7 +146,8 @@ func (desk *Desk) plugReports(d Deps, n *notify.Notifier) {
 		return
 	}
 	desk.Reports = &report.Delivery{Reports: &report.Reports{Policy: d.Policy, Store: r.Store, Clock: d.Clock},
-		Jobs: d.Jobs, Notify: n, Documents: r.Documents, Files: r.Files, Links: r.Links, Customers: d.Customers, Staff: d.Staff, Log: d.Log}
+		Jobs: d.Jobs, Notify: n, Documents: r.Documents, Files: r.Files, Links: r.Links, Customers: d.Customers, Staff: d.Staff, Log: d.Log,
+		Within: desk.Engine.Lease() * 2 / 5} // a job starts within half its lease: it ends before the lease does
 	desk.Staff.Command("/report", report.Help, desk.Reports.Command)
 	desk.Engine.Handle(report.JobMonthly, engine.Plain(desk.Reports.Deliver))
 	desk.Engine.Handle(report.JobStaff, engine.Plain(desk.Reports.ToStaff))

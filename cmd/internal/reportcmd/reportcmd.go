@@ -122,6 +122,7 @@ func (o *options) check(fs *flag.FlagSet) error {
 
 // write renders m to the output: to stdout, or to a temporary file beside
 // the target renamed over it, so a failure leaves no half-written report.
+// A new file is readable by its owner only (it holds customers' names).
 func (o options) write(stdout io.Writer, m *report.Monthly) error {
 	if o.out == "-" {
 		return o.render(stdout, m)
@@ -132,7 +133,14 @@ func (o options) write(stdout io.Writer, m *report.Monthly) error {
 		return fmt.Errorf("cannot write %s: %w", o.out, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
-	tmp.Chmod(0o644) // a report is shared, unlike a temporary file
+	// The report names customers: it stays the owner's (0600, as the
+	// temporary file is) unless it replaces a file whose mode was chosen.
+	if old, err := os.Stat(o.out); err == nil {
+		if err := tmp.Chmod(old.Mode().Perm()); err != nil {
+			tmp.Close()
+			return fmt.Errorf("cannot write %s: %w", o.out, err)
+		}
+	}
 	if err := o.render(tmp, m); err != nil {
 		tmp.Close()
 		return err
