@@ -148,6 +148,15 @@ type Ticket struct {
 	StaffNumber string     `db:"staff_number"`
 	Handling    string     `db:"handling"` // phone, remote, onsite
 	Resolution  string     `db:"resolution"`
+	// The on-site visit: decided (需上门), due (the plan's on_site target
+	// or the time agreed), the engineer's arrival and departure.
+	VisitDecidedAt *time.Time `db:"visit_decided_at"`
+	VisitDue       *time.Time `db:"visit_due"`
+	VisitArrivedAt *time.Time `db:"visit_arrived_at"`
+	VisitLeftAt    *time.Time `db:"visit_left_at"`
+	// Obligation is the recurring work (巡检, 电话回访, 日常维护) a
+	// maintenance ticket was opened for; "" for the others.
+	Obligation string `db:"obligation"`
 	// Kind is what the request was (KindFault, ...); Category is its fault
 	// category, one of the policy's, "" for none. The engineer sets them
 	// when resolving; leads change them.
@@ -164,18 +173,22 @@ func (t *Ticket) IsOpen() bool { return t.Status != StatusClosed }
 const (
 	GoalResponse   = "response"
 	GoalResolution = "resolution"
+	GoalVisit      = "visit" // the engineer on site
 )
 
 // GoalNames are the goals as staff read them.
-var GoalNames = map[string]string{GoalResponse: "响应", GoalResolution: "解决"}
+var GoalNames = map[string]string{GoalResponse: "响应", GoalResolution: "解决", GoalVisit: "到场"}
 
 // Met reports whether the ticket has met (or no longer races) a goal.
 func (t *Ticket) Met(goal string) bool {
 	if t.Status == StatusClosed {
 		return true
 	}
-	if goal == GoalResponse {
+	switch goal {
+	case GoalResponse:
 		return t.RespondedAt != nil
+	case GoalVisit:
+		return t.VisitArrivedAt != nil || t.ResolvedAt != nil
 	}
 	return t.ResolvedAt != nil
 }
@@ -184,6 +197,12 @@ func (t *Ticket) Met(goal string) bool {
 func (t *Ticket) Due(goal string) time.Time {
 	if goal == GoalResponse {
 		return t.ResponseDue
+	}
+	if goal == GoalVisit {
+		if t.VisitDue == nil {
+			return time.Time{}
+		}
+		return *t.VisitDue
 	}
 	if t.ResolutionDue == nil {
 		return time.Time{}
@@ -324,6 +343,10 @@ const (
 	Confirm     Action = "confirm"     // the customer confirms the resolution: closed
 	Reopen      Action = "reopen"      // the customer says it is not solved
 	AutoClose   Action = "auto_close"  // no confirmation in time: closed (a batch of them, see JobStore)
+	Visit       Action = "visit"       // 需上门, or a time agreed: the visit's deadline is set (VisitDue); the status stays
+	Arrive      Action = "arrive"      // 到场: the engineer is on site
+	Leave       Action = "leave"       // 离场: the engineer has left the site
+	Reschedule  Action = "reschedule"  // 改期: a lead moves the deadlines (ResponseDue, ResolutionDue)
 )
 
 // Transition is one lifecycle step as the store applies it: the ticket
@@ -338,8 +361,11 @@ type Transition struct {
 	Staff *Staff
 	// Resolution and Handling are the note and the way (Resolve).
 	Resolution, Handling string
-	// Paused and the deadlines are the clock after a pause (Resume).
+	// Paused and the deadlines are the clock after a pause (Resume), or
+	// the deadlines a lead moved them to (Reschedule).
 	Paused        string
 	ResponseDue   time.Time
 	ResolutionDue *time.Time
+	// VisitDue is by when the engineer is on site (Visit).
+	VisitDue *time.Time
 }

@@ -87,10 +87,12 @@ func markAssignedSQL(args *[]any, staffID int64, at time.Time) string {
 
 // moveSet is what a lifecycle action writes beside updated_at ($2, the
 // transition's time): its SET clause, whose parameters from $3 on are its
-// fields in order.
+// fields in order, and what else the row must be (guard: so a second
+// arrival records nothing).
 type moveSet struct {
 	set    string
 	fields func(tr bot.Transition) []any
+	guard  string
 }
 
 var (
@@ -101,19 +103,27 @@ var (
 // moveSets are the columns each action of the lifecycle table (bot/ticket)
 // sets. AutoClose is not here: a batch of them is CloseResolved.
 var moveSets = map[bot.Action]moveSet{
-	bot.Acknowledge: {"status = $3, responded_at = COALESCE(responded_at, $2), assignee_id = $4, staff_name = $5, staff_number = $6",
-		func(tr bot.Transition) []any { return append(statusOnly(tr), assignee(tr)...) }},
-	bot.Resolve: {"status = $3, responded_at = COALESCE(responded_at, $2), resolved_at = $2, resolution = $4, handling = $5",
-		func(tr bot.Transition) []any { return []any{string(tr.To), tr.Resolution, tr.Handling} }},
-	bot.Reassign: {"assignee_id = $3, staff_name = $4, staff_number = $5", assignee},
-	bot.Pause:    {"status = $3, paused_since = $2", statusOnly},
-	bot.Resume: {"status = $3, paused_since = NULL, paused = $4, response_due = $5, resolution_due = $6",
-		func(tr bot.Transition) []any {
+	bot.Acknowledge: {set: "status = $3, responded_at = COALESCE(responded_at, $2), assignee_id = $4, staff_name = $5, staff_number = $6",
+		fields: func(tr bot.Transition) []any { return append(statusOnly(tr), assignee(tr)...) }},
+	bot.Resolve: {set: "status = $3, responded_at = COALESCE(responded_at, $2), resolved_at = $2, resolution = $4, handling = $5",
+		fields: func(tr bot.Transition) []any { return []any{string(tr.To), tr.Resolution, tr.Handling} }},
+	bot.Reassign: {set: "assignee_id = $3, staff_name = $4, staff_number = $5", fields: assignee},
+	bot.Pause:    {set: "status = $3, paused_since = $2", fields: statusOnly},
+	bot.Resume: {set: "status = $3, paused_since = NULL, paused = $4, response_due = $5, resolution_due = $6",
+		fields: func(tr bot.Transition) []any {
 			return []any{string(tr.To), tr.Paused, utc(tr.ResponseDue), utcPtr(tr.ResolutionDue)}
 		}},
-	bot.Confirm: {"status = $3, closed_at = $2", statusOnly},
-	bot.Reopen:  {"status = $3, resolved_at = NULL", statusOnly},
+	bot.Confirm: {set: "status = $3, closed_at = $2", fields: statusOnly},
+	bot.Reopen:  {set: "status = $3, resolved_at = NULL", fields: statusOnly},
+	bot.Visit: {set: "visit_decided_at = COALESCE(visit_decided_at, $2), visit_due = $3", guard: "visit_arrived_at IS NULL",
+		fields: func(tr bot.Transition) []any { return []any{utcPtr(tr.VisitDue)} }},
+	bot.Arrive: {set: "visit_arrived_at = $2", guard: "visit_decided_at IS NOT NULL AND visit_arrived_at IS NULL", fields: none},
+	bot.Leave:  {set: "visit_left_at = $2", guard: "visit_arrived_at IS NOT NULL AND visit_left_at IS NULL", fields: none},
+	bot.Reschedule: {set: "response_due = $3, resolution_due = $4",
+		fields: func(tr bot.Transition) []any { return []any{utc(tr.ResponseDue), utcPtr(tr.ResolutionDue)} }},
 }
+
+func none(bot.Transition) []any { return nil }
 
 // moveQuery is the UPDATE of a transition: the action's columns, while the
 // ticket is in one of tr.From.
@@ -128,6 +138,9 @@ func moveQuery(id int64, tr bot.Transition) (string, []any, error) {
 		from[i] = string(st)
 	}
 	q := "UPDATE tickets SET " + m.set + ", updated_at = $2 WHERE id = $1 AND status IN (" + argList(&args, from...) + ")"
+	if m.guard != "" {
+		q += " AND " + m.guard
+	}
 	return q, args, nil
 }
 

@@ -22,7 +22,7 @@ const ticketColumns = `id, opened_by, customer_id, channel, unit_name, contact_n
 	severity, status, plan, paid_service, reported_at, response_due, resolution_due, response_rule, resolution_rule,
 	call_back, unit_key, paused, paused_since,
 	responded_at, resolved_at, closed_at, assignee_id, staff_name, staff_number, handling, resolution,
-	kind, category, created_at, updated_at`
+	kind, category, visit_decided_at, visit_due, visit_arrived_at, visit_left_at, obligation, created_at, updated_at`
 
 // OpenTicket implements bot.TicketStore. The unique key on opened_by is the
 // last guard against a retried opening message: the loser of a race loads
@@ -165,11 +165,11 @@ func insertTicketSQL(args *[]any, t *bot.Ticket, customer string) string {
 	now := utc(t.CreatedAt)
 	return `INSERT INTO tickets (` + cols + `customer_id, opened_by, channel, unit_name, contact_name,
 		phone, room, description, severity, status, plan, paid_service, reported_at, response_due, resolution_due,
-		response_rule, resolution_rule, call_back, unit_key, assignee_id, staff_name, staff_number, kind, category, created_at, updated_at)
+		response_rule, resolution_rule, call_back, unit_key, assignee_id, staff_name, staff_number, kind, category, obligation, created_at, updated_at)
 		VALUES (` + id + customer + ", " + argList(args, t.OpenedBy, t.Channel, t.UnitName, t.ContactName, t.Phone,
 		t.Room, t.Description, t.Severity, t.Status, t.Plan, t.PaidService, utc(t.ReportedAt), utc(t.ResponseDue),
 		utcPtr(t.ResolutionDue), t.ResponseRule, t.ResolutionRule, t.CallBack, bot.UnitKey(t.UnitName), t.AssigneeID, t.StaffName, t.StaffNumber,
-		cmp.Or(t.Kind, bot.KindFault), t.Category, now, now) + `)
+		cmp.Or(t.Kind, bot.KindFault), t.Category, t.Obligation, now, now) + `)
 		RETURNING id, customer_id`
 }
 

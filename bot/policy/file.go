@@ -73,6 +73,9 @@ type PlanFile struct {
 	// OutOfHours is the commitment to urgent requests made outside
 	// service hours.
 	OutOfHours *OutOfHoursFile `yaml:"out_of_hours"`
+	// OnSite is the time within which an engineer is on site once a
+	// visit is decided (需上门): 24h, 2d, wall 24h.
+	OnSite string `yaml:"on_site"`
 }
 
 // ChannelFile is a plan's targets for one intake channel.
@@ -102,6 +105,16 @@ type UnitFile struct {
 	Plan         string `yaml:"plan"`
 	ServiceStart string `yaml:"service_start"`
 	ServiceEnd   string `yaml:"service_end"`
+	// Maintenance lists the recurring work the unit is owed.
+	Maintenance []ObligationFile `yaml:"maintenance"`
+}
+
+// ObligationFile is one piece of recurring work: {kind: 巡检, every:
+// month, on_site: true}.
+type ObligationFile struct {
+	Kind   string `yaml:"kind"`
+	Every  string `yaml:"every"`
+	OnSite bool   `yaml:"on_site"`
 }
 
 // StaffFile is a staff member.

@@ -75,6 +75,9 @@ func (b *builder) plan(pl PlanFile) error {
 	if spec.OutOfHours, err = outOfHours(pl.OutOfHours); err != nil {
 		return at("out_of_hours", err)
 	}
+	if spec.OnSite, err = sla.ParseTarget(pl.OnSite); err != nil {
+		return at("on_site", err)
+	}
 	plan, err := sla.NewPlan(spec)
 	if err != nil {
 		return err
@@ -215,6 +218,9 @@ func (b *builder) unit(u UnitFile) (bot.Unit, error) {
 	}
 	if out.ServiceStart != nil && out.ServiceEnd != nil && out.ServiceEnd.Before(*out.ServiceStart) {
 		return bot.Unit{}, errors.New("service_end: before service_start")
+	}
+	if out.Maintenance, err = obligations(u.Maintenance); err != nil {
+		return bot.Unit{}, err
 	}
 	return out, nil
 }

@@ -43,6 +43,10 @@ type PlanSpec struct {
 	// OutOfHours, when set, is the commitment to urgent requests made
 	// outside the plan calendar's service hours.
 	OutOfHours *OutOfHours
+	// OnSite, when set, is the time within which an engineer is on site
+	// once a visit is decided (seed 002: within 24 hours), counted on the
+	// severity's calendar.
+	OnSite Target
 }
 
 // ChannelTargets are the committed times of requests made through one
@@ -72,6 +76,7 @@ type Plan struct {
 	quietExempt [Severities]bool
 	channels    map[string]ChannelTargets
 	outOfHours  *OutOfHours
+	onSite      Target
 }
 
 // NewPlan checks spec and builds the plan.
@@ -93,7 +98,10 @@ func newPlan(spec PlanSpec) (*Plan, error) {
 	if spec.Calendar == nil {
 		return nil, errors.New("no calendar")
 	}
-	p := &Plan{name: spec.Name, cal: spec.Calendar}
+	if err := spec.OnSite.check(); err != nil {
+		return nil, fmt.Errorf("on_site: %w", err)
+	}
+	p := &Plan{name: spec.Name, cal: spec.Calendar, onSite: spec.OnSite}
 	if err := p.setTargets(spec.Targets); err != nil {
 		return nil, err
 	}
@@ -212,6 +220,23 @@ func checkSeverity(sev int) error {
 	}
 	return nil
 }
+
+// VisitDue is when an engineer must be on site for a ticket of severity
+// sev whose visit was decided at from (the plan's on_site target on the
+// severity's calendar); ok false when the plan promises no time.
+func (p *Plan) VisitDue(sev int, from time.Time) (time.Time, bool) {
+	if !p.onSite.IsSet() {
+		return time.Time{}, false
+	}
+	cal := p.cal
+	if t, err := p.Targets(sev); err == nil && t.Calendar != nil {
+		cal = t.Calendar
+	}
+	return p.onSite.deadline(cal, from, 0), true
+}
+
+// OnSite is the plan's on-site target; unset when it promises none.
+func (p *Plan) OnSite() Target { return p.onSite }
 
 // Name returns the plan's name, such as 5x9.
 func (p *Plan) Name() string { return p.name }

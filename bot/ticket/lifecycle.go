@@ -44,6 +44,10 @@ var table = map[bot.Action]move{
 	bot.Confirm:     {from: []bot.Status{resolved}, to: closed},
 	bot.Reopen:      {from: []bot.Status{resolved}, to: answered},
 	bot.AutoClose:   {from: []bot.Status{resolved}, to: closed},
+	bot.Visit:       {from: []bot.Status{open, answered, waiting}},
+	bot.Arrive:      {from: []bot.Status{open, answered, waiting, resolved}},
+	bot.Leave:       {from: []bot.Status{open, answered, waiting, resolved, closed}},
+	bot.Reschedule:  {from: []bot.Status{open, answered, waiting}},
 }
 
 // Allowed reports whether the table lets action start from t's status now.
