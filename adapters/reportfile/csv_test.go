@@ -50,7 +50,7 @@ func readCSV(t *testing.T, m *report.Monthly) (map[string]section, []string) {
 func TestCSV(t *testing.T) {
 	sections, order := readCSV(t, november())
 	wantOrder := []string{"概要", "SLA", "超时明细", "常见问题", "常见问题（相似描述）", "系统服务单",
-		"人员情况统计表", "用户回访统计表", "用户回访统计表（问题）", "每日", "趋势"}
+		"人员情况统计表", "用户回访统计表", "用户回访统计表（问题）", "每日", "趋势", "上门与巡检", "上门与巡检（定期维护）"}
 	if !slices.Equal(order, wantOrder) {
 		t.Errorf("sections %v, want %v", order, wantOrder)
 	}

@@ -48,6 +48,11 @@ func november() *report.Monthly {
 		Revisits: novemberRevisits(),
 		Daily:    novemberDays(),
 		Trend:    trend(),
+		OnSite: report.OnSite{
+			Visits: []report.VisitLine{{Unit: "市中心医院", Promised: 2, OnTime: 1, Late: 1}, {Unit: "合计", Promised: 2, OnTime: 1, Late: 1}},
+			Maintenance: []report.UpkeepLine{{Unit: "市中心医院", Kind: "巡检", Owed: 1, Done: 1},
+				{Unit: "合计", Owed: 1, Done: 1}},
+		},
 	}
 }
 

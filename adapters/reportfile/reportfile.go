@@ -42,6 +42,7 @@ const (
 	sheetRevisits = "用户回访统计表"
 	sheetDaily    = "每日"
 	sheetTrend    = "趋势"
+	sheetOnSite   = "上门与巡检"
 )
 
 // kind tells how a column's cells are laid out.
@@ -92,6 +93,7 @@ func sheets(m *report.Monthly) []sheet {
 		{sheetRevisits, revisitTables(m.Revisits)},
 		{sheetDaily, []table{dailyTable(m.Daily)}},
 		{sheetTrend, []table{trendTable(m.Trend)}},
+		{sheetOnSite, onSiteTables(m.OnSite)},
 	}
 	if m.Empty() {
 		for _, s := range out[1:] {

@@ -168,3 +168,27 @@ func trendTable(trend []report.Trend) table {
 	cols := []column{{name: "月份"}, {name: "新建"}, {name: "按时率", kind: shareCol}, {name: "满意率", kind: shareCol}}
 	return table{title: sheetTrend, cols: cols, rows: rowsOf(rows)}
 }
+
+// onSiteTables are 上门与巡检: each unit's visits against the times
+// promised, then the recurring work owed against what was done, each with
+// its total line.
+func onSiteTables(o report.OnSite) []table {
+	visits := make([][]any, len(o.Visits))
+	for i, v := range o.Visits {
+		visits[i] = []any{v.Unit, v.Promised, v.OnTime, v.Late, v.Pending, shareOf(v.OnTime, v.OnTime+v.Late)}
+	}
+	upkeep := make([][]any, len(o.Maintenance))
+	for i, u := range o.Maintenance {
+		upkeep[i] = []any{u.Unit, orDefault(u.Kind, "—"), u.Owed, u.Done, u.Late, u.Open}
+	}
+	return []table{{
+		title: sheetOnSite,
+		cols: []column{{name: "单位"}, {name: "承诺上门"}, {name: "按时到场"}, {name: "超时"}, {name: "未到期"},
+			{name: "按时率", kind: shareCol}},
+		rows: rowsOf(visits),
+	}, {
+		title: sheetOnSite + "（定期维护）",
+		cols:  []column{{name: "单位"}, {name: "项目"}, {name: "应做"}, {name: "按时完成"}, {name: "超时"}, {name: "未到期"}},
+		rows:  rowsOf(upkeep),
+	}}
+}

@@ -17,7 +17,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/report"
 )
 
-var allSheets = []string{"概要", "图表", "SLA", "超时明细", "常见问题", "系统服务单", "人员情况统计表", "用户回访统计表", "每日", "趋势"}
+var allSheets = []string{"概要", "图表", "SLA", "超时明细", "常见问题", "系统服务单", "人员情况统计表", "用户回访统计表", "每日", "趋势", "上门与巡检"}
 
 func writeXLSX(t *testing.T, m *report.Monthly) (*excelize.File, []byte) {
 	t.Helper()
@@ -260,7 +260,7 @@ func TestXLSXEmptyMonth(t *testing.T) {
 	if diff := cmp.Diff([]string{"市财政局"}, item(t, sum, "报告", "单位")); diff != "" {
 		t.Errorf("概要 unit (-want +got):\n%s", diff)
 	}
-	twoTables := map[string]bool{"常见问题": true, "用户回访统计表": true}
+	twoTables := map[string]bool{"常见问题": true, "用户回访统计表": true, "上门与巡检": true}
 	for _, s := range tableSheets()[1:] {
 		got := rows(t, f, s)
 		want := 1 // the header
@@ -326,4 +326,24 @@ func zipParts(t *testing.T, file []byte) map[string]string {
 		out[zf.Name] = string(b)
 	}
 	return out
+}
+
+// 上门与巡检: the visits per unit with the on-time rate, then the recurring
+// work, each table with its total line.
+func TestXLSXOnSite(t *testing.T) {
+	f, _ := writeXLSX(t, november())
+	got := rows(t, f, "上门与巡检")
+	want := [][]string{
+		{"单位", "承诺上门", "按时到场", "超时", "未到期", "按时率"},
+		{"市中心医院", "2", "1", "1", "0", "0.5"},
+		{"合计", "2", "1", "1", "0", "0.5"},
+		nil,
+		{"上门与巡检（定期维护）"},
+		{"单位", "项目", "应做", "按时完成", "超时", "未到期"},
+		{"市中心医院", "巡检", "1", "1", "0", "0"},
+		{"合计", "—", "1", "1", "0", "0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("上门与巡检 (-want +got):\n%s", diff)
+	}
 }

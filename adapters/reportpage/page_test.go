@@ -335,3 +335,30 @@ func TestRenderEmptyMonth(t *testing.T) {
 		t.Error("rendered a nil report")
 	}
 }
+
+// 十、上门服务与定期维护: each unit's visits and recurring work, the totals
+// marked; a month without either says so.
+func TestRenderOnSite(t *testing.T) {
+	m := fixture()
+	m.OnSite = report.OnSite{
+		Visits:      []report.VisitLine{{Unit: "市中心医院", Promised: 3, OnTime: 2, Late: 1}, {Unit: "合计", Promised: 3, OnTime: 2, Late: 1}},
+		Maintenance: []report.UpkeepLine{{Unit: "市中心医院", Kind: "巡检", Owed: 1, Late: 1}, {Unit: "合计", Owed: 1, Late: 1}},
+	}
+	var b strings.Builder
+	if err := reportpage.Render(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{"十、上门服务与定期维护", "<td>市中心医院</td><td class=\"n\">3</td><td class=\"n\">2</td><td class=\"n\">1</td>",
+		"<tr class=\"total\"><td>合计</td>", "<td>巡检</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	m.OnSite = report.OnSite{}
+	b.Reset()
+	reportpage.Render(&b, m)
+	if !strings.Contains(b.String(), "本月没有约定上门的工单") || !strings.Contains(b.String(), "本月没有应做的定期维护") {
+		t.Error("a month without visits or maintenance does not say so")
+	}
+}

@@ -27,6 +27,8 @@ type pageView struct {
 	Staff      []staffView
 	Revisits   revisitView
 	Trend      []trendView
+	Visits     []report.VisitLine
+	Upkeep     []report.UpkeepLine
 	Charts     chartsView
 }
 
@@ -149,6 +151,8 @@ func newView(m *report.Monthly) pageView {
 		Staff:      newStaff(m.Staff),
 		Revisits:   newRevisits(m.Revisits),
 		Trend:      newTrend(m.Trend),
+		Visits:     m.OnSite.Visits,
+		Upkeep:     m.OnSite.Maintenance,
 		Charts:     newCharts(m),
 	}
 	if v.Title == "" {

@@ -28,6 +28,7 @@ type Monthly struct {
 	Tickets     []Row     `json:"tickets"` // 系统服务单: the month's tickets, by number
 	Staff       []Staff   `json:"staff"`   // 人员情况统计表
 	Revisits    Revisits  `json:"revisits"`
+	OnSite      OnSite    `json:"on_site"`
 	Daily       []Day     `json:"daily"` // every day of the month
 	Trend       []Trend   `json:"trend"` // the 12 months ending with this one, oldest first
 }
@@ -221,3 +222,38 @@ type Trend struct {
 	OnTime       *float64 `json:"on_time"`      // response and resolution deadlines met / decided; nil: none decided
 	Satisfaction *float64 `json:"satisfaction"` // nil: no answers
 }
+
+// OnSite is the month's on-site visits against the times promised, and the
+// recurring work (巡检, 电话回访, 日常维护) owed against what was done, per
+// unit, with a total (Unit 合计) last. Both count the month's tickets.
+type OnSite struct {
+	Visits      []VisitLine  `json:"visits"`
+	Maintenance []UpkeepLine `json:"maintenance"`
+}
+
+// VisitLine counts one unit's visits: promised (a visit time set), on time
+// (arrived by it), late (arrived after it, or not arrived when it passed),
+// pending (not yet due). A visit made moot by a remote resolution before
+// its time is not counted.
+type VisitLine struct {
+	Unit     string `json:"unit"`
+	Promised int    `json:"promised"`
+	OnTime   int    `json:"on_time"`
+	Late     int    `json:"late"`
+	Pending  int    `json:"pending"`
+}
+
+// UpkeepLine counts one unit's recurring work of one kind: owed (opened in
+// the month), done in time, late (done after its last day, or not done
+// when it passed), open (not yet due).
+type UpkeepLine struct {
+	Unit string `json:"unit"`
+	Kind string `json:"kind"`
+	Owed int    `json:"owed"`
+	Done int    `json:"done"`
+	Late int    `json:"late"`
+	Open int    `json:"open"`
+}
+
+// TotalLabel is the unit of a table's total line.
+const TotalLabel = "合计"

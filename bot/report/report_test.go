@@ -87,3 +87,34 @@ func BenchmarkSimilar(b *testing.B) {
 		Similar(ts)
 	}
 }
+
+// Visits count by unit against the time promised; a visit made moot by a
+// remote fix before its time is not owed; recurring work counts owed, done
+// in time, late and open, per unit and kind, each table with its total.
+func TestOnSite(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	at := func(day, hour int) *time.Time { return bot.Ptr(time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC)) }
+	ts := []bot.Ticket{
+		{UnitName: "甲", VisitDue: at(3, 10), VisitArrivedAt: at(3, 9)},                       // on time
+		{UnitName: "甲", VisitDue: at(4, 10), VisitArrivedAt: at(4, 11)},                      // late
+		{UnitName: "乙", VisitDue: at(5, 10)},                                                 // passed unreached: late
+		{UnitName: "乙", VisitDue: bot.Ptr(now.Add(time.Hour))},                               // pending
+		{UnitName: "乙", VisitDue: at(6, 10), ResolvedAt: at(6, 8)},                           // solved remotely first
+		{UnitName: "甲", Obligation: "巡检", ResolutionDue: at(30, 18), ResolvedAt: at(20, 10)}, // done
+		{UnitName: "甲", Obligation: "电话回访", ResolutionDue: at(30, 18)},                       // missed
+		{UnitName: "乙", Obligation: "巡检", ResolutionDue: bot.Ptr(now.Add(24 * time.Hour))},   // open
+	}
+	got := onSite(ts, now)
+	want := OnSite{
+		Visits: []VisitLine{{Unit: "乙", Promised: 2, Late: 1, Pending: 1}, {Unit: "甲", Promised: 2, OnTime: 1, Late: 1}, // by code point
+			{Unit: TotalLabel, Promised: 4, OnTime: 1, Late: 2, Pending: 1}},
+		Maintenance: []UpkeepLine{{Unit: "乙", Kind: "巡检", Owed: 1, Open: 1}, {Unit: "甲", Kind: "巡检", Owed: 1, Done: 1},
+			{Unit: "甲", Kind: "电话回访", Owed: 1, Late: 1}, {Unit: TotalLabel, Owed: 3, Done: 1, Late: 1, Open: 1}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("on site\n got %+v\nwant %+v", got, want)
+	}
+	if got := onSite(nil, now); len(got.Visits) != 0 || len(got.Maintenance) != 0 {
+		t.Fatalf("a month without visits: %+v", got)
+	}
+}

@@ -30,7 +30,7 @@ var _ report.Store = (*Store)(nil)
 // ticketColumns are the columns the report reads of a ticket.
 const ticketColumns = `t.id, t.channel, t.unit_name, t.contact_name, t.room, t.description, t.severity, t.status, t.plan,
 	t.kind, t.category, t.reported_at, t.response_due, t.resolution_due, t.paused, t.paused_since, t.responded_at, t.resolved_at,
-	t.closed_at, t.staff_name, t.staff_number, t.handling, t.resolution`
+	t.closed_at, t.staff_name, t.staff_number, t.handling, t.resolution, t.visit_due, t.visit_arrived_at, t.obligation`
 
 // scoped is a query's WHERE clause for one unit (by its key) or all, with
 // its arguments after args.
