@@ -88,6 +88,7 @@ var roomRanks = map[string]int{
 	"bot/notify": 2,
 	"bot/ticket": 3,
 	"bot/intake": 4, "bot/staffdesk": 4, "bot/engine": 4, // peers
+	"bot/upkeep": 4, // recurring maintenance: opens tickets (bot/ticket); plugged into staffdesk and engine by cmd
 	"bot/survey": 5,
 	"bot/report": 6, // counts what the others record: tickets, surveys, rounds
 }

@@ -210,11 +210,15 @@ func (t *Ticket) Due(goal string) time.Time {
 	return *t.ResolutionDue
 }
 
-// NextDeadline is the deadline the ticket is racing now, with its label.
+// NextDeadline is the deadline the ticket is racing now, with its label:
+// the response, then an engineer's arrival on site while a visit promised
+// is pending, then the resolution.
 func (t *Ticket) NextDeadline() (time.Time, string) {
 	switch {
 	case t.RespondedAt == nil:
 		return t.ResponseDue, "响应时限"
+	case t.VisitDue != nil && !t.Met(GoalVisit):
+		return *t.VisitDue, "到场时限"
 	case t.ResolutionDue != nil && t.ResolvedAt == nil:
 		return *t.ResolutionDue, "解决时限"
 	}

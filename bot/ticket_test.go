@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hotline-desk/hotline/bot"
 )
@@ -18,5 +19,32 @@ func TestKindLabel(t *testing.T) {
 	}
 	if bot.CategoryLabel("") != "未分类" || bot.CategoryLabel("登录") != "登录" {
 		t.Error("CategoryLabel")
+	}
+}
+
+// The deadline /mine and /queue show: the response first, then an
+// arrival on site while one is promised and pending, then the resolution.
+func TestNextDeadline(t *testing.T) {
+	at := func(h int) *time.Time { v := time.Date(2026, 12, 8, h, 0, 0, 0, time.UTC); return &v }
+	tests := []struct {
+		name      string
+		t         bot.Ticket
+		due       *time.Time
+		wantLabel string
+	}{
+		{"unanswered", bot.Ticket{ResponseDue: *at(10), ResolutionDue: at(18), VisitDue: at(12)}, at(10), "响应时限"},
+		{"answered", bot.Ticket{RespondedAt: at(9), ResponseDue: *at(10), ResolutionDue: at(18)}, at(18), "解决时限"},
+		{"visit pending", bot.Ticket{RespondedAt: at(9), ResolutionDue: at(18), VisitDue: at(20)}, at(20), "到场时限"},
+		{"arrived", bot.Ticket{RespondedAt: at(9), ResolutionDue: at(18), VisitDue: at(12), VisitArrivedAt: at(11)}, at(18), "解决时限"},
+		{"visit without a promise", bot.Ticket{RespondedAt: at(9), ResolutionDue: at(18), VisitDecidedAt: at(9)}, at(18), "解决时限"},
+		{"resolved", bot.Ticket{RespondedAt: at(9), ResolvedAt: at(10), ResolutionDue: at(18), VisitDue: at(12)}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			due, label := tt.t.NextDeadline()
+			if label != tt.wantLabel || (tt.due == nil) != due.IsZero() || (tt.due != nil && !due.Equal(*tt.due)) {
+				t.Errorf("NextDeadline() = %v %q, want %v %q", due, label, tt.due, tt.wantLabel)
+			}
+		})
 	}
 }

@@ -35,11 +35,14 @@ func TestEveryTemplateValueFitsTheExampleTypes(t *testing.T) {
 			t.Errorf("ticket notice %q: %v", status, err)
 		}
 	}
-	// The survey invitation (bot/survey's template) and the renewal notice
-	// (bot/engine's), with the longest values they carry.
+	// The survey invitation (bot/survey's template), the renewal notice
+	// (bot/engine's) and the maintenance done (bot/upkeep's), with the
+	// longest values they carry.
 	for kind, fields := range map[string]map[string]string{
 		"survey":  {"title": "服务满意度回访问卷（工单结束后）", "ticket": "#1024", "time": at.Format("2006-01-02 15:04"), "note": "点击填写，约1分钟"},
 		"renewal": {"unit": "大庆市住房公积金管理中心信息科", "date": "2026-12-31"},
+		"upkeep": {"title": "2026年第4季度电话回访已完成", "unit": "大庆市住房公积金管理中心信息科", "time": at.Format("2006-01-02 15:04"),
+			"note": "上门检查了服务器、备份和打印机，运行正常"},
 	} {
 		if err := wechat.CheckTemplate(tpls[kind], fields); err != nil {
 			t.Errorf("%s notice: %v", kind, err)

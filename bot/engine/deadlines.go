@@ -148,14 +148,26 @@ func (d *Deadlines) Escalate(ctx context.Context, b *Batch, j bot.Job) (string, 
 	if err := d.tellEscalation(ctx, j, t, goal, told, now); err != nil {
 		return "", nil, err
 	}
-	if j.Step == 0 && goal == bot.GoalResponse {
-		text := fmt.Sprintf("您的工单 #%d 还没有得到工程师响应，很抱歉让您久等。我们已将工单升级给主管跟进，会尽快与您联系。", t.ID)
+	if text, ok := escalationNotice(t.ID, goal); ok && j.Step == 0 {
 		if err := d.notify.CustomerOnce(ctx, jt, text, notify.StatusEscalated, j.Key); err != nil {
 			d.log.Warn("notify customer of escalation", slog.Int64("ticket", t.ID), slog.String("err", err.Error()))
 		}
 	}
 	d.metrics.Escalated()
 	return bot.OutcomeSent, next, nil
+}
+
+// escalationNotice is what a ticket's customer is told when a missed
+// deadline first escalates: an unanswered report, or an engineer who did
+// not arrive on site by the time promised. ok false for the others.
+func escalationNotice(ticket int64, goal string) (string, bool) {
+	switch goal {
+	case bot.GoalResponse:
+		return fmt.Sprintf("您的工单 #%d 还没有得到工程师响应，很抱歉让您久等。我们已将工单升级给主管跟进，会尽快与您联系。", ticket), true
+	case bot.GoalVisit:
+		return fmt.Sprintf("您的工单 #%d：很抱歉，工程师未能按约定时间到达现场，我们已升级主管跟进，会尽快与您联系。", ticket), true
+	}
+	return "", false
 }
 
 // nextStep schedules the chain's next step: at once when this one had

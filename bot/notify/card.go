@@ -40,10 +40,32 @@ func (n *Notifier) Card(t *bot.Ticket, now time.Time) string {
 	if t.ResolutionDue != nil && t.ResolvedAt == nil {
 		b.WriteString(n.DeadlineLine("解决时限", *t.ResolutionDue, now) + "\n")
 	}
+	if line := n.visitLine(t, now); line != "" {
+		b.WriteString(line + "\n")
+	}
 	if t.StaffName != "" {
 		fmt.Fprintf(&b, "处理人：%s（%s）\n", t.StaffName, t.StaffNumber)
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// visitLine is where an on-site visit stands: its deadline while the
+// engineer is awaited, then the arrival and the departure; "" with none.
+func (n *Notifier) visitLine(t *bot.Ticket, now time.Time) string {
+	clock := func(at *time.Time) string { return at.In(n.policy.Location).Format("01-02 15:04") }
+	switch {
+	case t.VisitDecidedAt == nil:
+		return ""
+	case t.VisitLeftAt != nil:
+		return fmt.Sprintf("上门：%s 到场，%s 离场", clock(t.VisitArrivedAt), clock(t.VisitLeftAt))
+	case t.VisitArrivedAt != nil:
+		return fmt.Sprintf("上门：%s 已到场", clock(t.VisitArrivedAt))
+	case t.VisitDue != nil && !t.Met(bot.GoalVisit):
+		return n.DeadlineLine("到场时限", *t.VisitDue, now)
+	case t.VisitDue == nil && t.ResolvedAt == nil:
+		return "上门：待约定时间"
+	}
+	return ""
 }
 
 // CallBackLine tells staff that a ticket's customer is reached by phone
@@ -144,8 +166,12 @@ const (
 	ActResolve  = "res"
 	ActReassign = "re"
 	ActOnSite   = "os"
-	ActWait     = "wait"
-	ActTo       = "to"
+	// The visit's buttons after 需上门: 到场, 离场, 约定时间.
+	ActArrive    = "arr"
+	ActLeave     = "lv"
+	ActVisitTime = "vt"
+	ActWait      = "wait"
+	ActTo        = "to"
 	// ActEscalationAck acknowledges an escalation (leads and managers).
 	ActEscalationAck = "eack"
 )
@@ -162,13 +188,29 @@ func CallbackData(action string, ticket int64, arg ...string) string {
 // PingButtons are the ticket's actions in its current state.
 func PingButtons(t *bot.Ticket) [][]bot.Button {
 	b := func(text, action string) bot.Button { return bot.Button{Text: text, Data: CallbackData(action, t.ID)} }
+	second := append([]bot.Button{b("转派", ActReassign)}, visitButtons(t, b)...)
 	switch t.Status {
 	case bot.StatusOpen:
-		return [][]bot.Button{{b("接单", ActAck), b("已解决", ActResolve)}, {b("转派", ActReassign), b("需上门", ActOnSite)}}
+		return [][]bot.Button{{b("接单", ActAck), b("已解决", ActResolve)}, second}
 	case bot.StatusAcknowledged:
-		return [][]bot.Button{{b("已解决", ActResolve), b("等待客户", ActWait)}, {b("转派", ActReassign), b("需上门", ActOnSite)}}
+		return [][]bot.Button{{b("已解决", ActResolve), b("等待客户", ActWait)}, second}
 	case bot.StatusWaiting:
-		return [][]bot.Button{{b("已解决", ActResolve)}, {b("转派", ActReassign), b("需上门", ActOnSite)}}
+		return [][]bot.Button{{b("已解决", ActResolve)}, second}
+	}
+	return nil
+}
+
+// visitButtons are the on-site visit's buttons: 需上门 until a visit is
+// decided, then 到场 and 约定时间 until the engineer arrives, then 离场
+// until they leave.
+func visitButtons(t *bot.Ticket, b func(text, action string) bot.Button) []bot.Button {
+	switch {
+	case t.VisitDecidedAt == nil:
+		return []bot.Button{b("需上门", ActOnSite)}
+	case t.VisitArrivedAt == nil:
+		return []bot.Button{b("到场", ActArrive), b("约定时间", ActVisitTime)}
+	case t.VisitLeftAt == nil:
+		return []bot.Button{b("离场", ActLeave)}
 	}
 	return nil
 }

@@ -82,6 +82,8 @@ const (
 	StatusHandling  = "处理中"
 	StatusNeedInfo  = "待补充信息"
 	StatusOnSite    = "安排上门"
+	StatusVisitTime = "约定上门"
+	StatusArrived   = "工程师到场"
 	StatusMessage   = "工程师留言"
 	StatusImage     = "收到新图片"
 	StatusConfirm   = "待您确认"
@@ -91,8 +93,8 @@ const (
 
 // TicketStatuses are all of them, for the tests that check them against
 // WeChat's rules.
-var TicketStatuses = []string{StatusTaken, StatusHandling, StatusNeedInfo, StatusOnSite, StatusMessage, StatusImage,
-	StatusConfirm, StatusEscalated, StatusClosed}
+var TicketStatuses = []string{StatusTaken, StatusHandling, StatusNeedInfo, StatusOnSite, StatusVisitTime, StatusArrived,
+	StatusMessage, StatusImage, StatusConfirm, StatusEscalated, StatusClosed}
 
 // Image pushes a staff member's image to a ticket's customer, then the
 // caption; outside the window the ticket template says an image waits.

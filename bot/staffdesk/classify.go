@@ -66,7 +66,7 @@ func (d *Desk) showClassification(ctx context.Context, chat int64, t *bot.Ticket
 		if err != nil {
 			return err
 		}
-		e.Ref, e.Text = cardRef(t.ID), text
+		e.Ref, e.Text, e.Buttons = cardRef(t.ID), text, d.leadCard(t)
 	}
 	return d.notify.Edit(ctx, e)
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hotline-desk/hotline/bot"
 	"github.com/hotline-desk/hotline/bot/notify"
-	"github.com/hotline-desk/hotline/bot/staffdialog"
 )
 
 // command runs a slash command: the desk's own, or a registered one.
@@ -66,7 +65,7 @@ func (d *Desk) listTickets(ctx context.Context, chat int64, assignee *int64, tit
 
 // showTicket answers /ticket N with the card and the service log; a
 // lead's carries the classification buttons, for any ticket, open or
-// closed.
+// closed, and the buttons other rooms add (Card).
 func (d *Desk) showTicket(ctx context.Context, s *bot.Staff, chat int64, arg string) error {
 	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
 	if err != nil {
@@ -85,7 +84,7 @@ func (d *Desk) showTicket(ctx context.Context, s *bot.Staff, chat int64, arg str
 	}
 	m := bot.StaffMessage{ChatID: chat, TicketID: t.ID, Text: text}
 	if s.IsLead() {
-		m.Ref, m.Buttons = cardRef(t.ID), staffdialog.ClassifyButtons(t, d.policy.Categories, true)
+		m.Ref, m.Buttons = cardRef(t.ID), d.leadCard(t)
 	}
 	return d.notify.Send(ctx, m)
 }

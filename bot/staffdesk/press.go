@@ -80,8 +80,8 @@ func (d *Desk) act(ctx context.Context, s *bot.Staff, chat int64, t *bot.Ticket,
 		return d.offerReassign(ctx, s, chat, t)
 	case notify.ActTo:
 		return d.reassign(ctx, s, t, arg)
-	case notify.ActOnSite:
-		return d.onSite(ctx, s, t)
+	case notify.ActOnSite, notify.ActArrive, notify.ActLeave, notify.ActVisitTime:
+		return visits{d}.act(ctx, s, chat, t, action)
 	case notify.ActWait:
 		return d.askMissing(ctx, s, chat, t)
 	case notify.ActEscalationAck:
@@ -142,13 +142,17 @@ func (d *Desk) resolve(ctx context.Context, s *bot.Staff, chat int64, t *bot.Tic
 	if err != nil || !applied {
 		return alreadyText(t2, err), err
 	}
+	toast = "已标记解决，等待客户确认"
+	if t2.Handling != how { // the engineer was on site: handled on site
+		toast = "已标记解决（已到场，记为上门处理），等待客户确认"
+	}
 	if err := d.states.SetStaffState(ctx, s.ID, staffdialog.State{}); err != nil {
 		d.log.Warn("clear staff state", slog.String("err", err.Error()))
 	}
 	if err := d.offerClassify(ctx, chat, t2); err != nil { // the resolution stands: its defaults hold
 		d.log.Warn("offer the classification", slog.Int64("ticket", t2.ID), slog.String("err", err.Error()))
 	}
-	return "已标记解决，等待客户确认", nil
+	return toast, nil
 }
 
 // offerReassign (转派) lists the other engineers on duty as buttons.
@@ -189,18 +193,6 @@ func (d *Desk) reassign(ctx context.Context, s *bot.Staff, t *bot.Ticket, arg st
 		return alreadyText(t2, err), err
 	}
 	return "已转派给 " + to.Label(), nil
-}
-
-// onSite (需上门) records the visit and tells the customer, once.
-func (d *Desk) onSite(ctx context.Context, s *bot.Staff, t *bot.Ticket) (string, error) {
-	if !t.IsOpen() || t.Status == bot.StatusResolved {
-		return alreadyText(t, nil), nil
-	}
-	added, err := d.lifecycle.OnSite(ctx, s, t)
-	if err != nil || !added {
-		return "已登记上门", err
-	}
-	return "已登记上门，并已通知客户", nil
 }
 
 // askMissing (等待客户) asks the engineer what the customer must add.

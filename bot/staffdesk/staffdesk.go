@@ -1,9 +1,9 @@
 // Package staffdesk is the staff side of the desk in their chat: the
 // commands (/mine, /ticket N, /say …), the ticket's buttons (接单, 已解决,
-// 转派, 需上门, 等待客户, 已知悉), replies relayed to the customer, and the
-// guided dialogues (bot/staffdialog). Every update is checked against the
-// roster first. Other rooms register their own commands, buttons and
-// dialogues (Command, Press, Dialogue).
+// 转派, 需上门 and then 到场, 离场, 约定时间, 等待客户, 已知悉), replies
+// relayed to the customer, and the guided dialogues (bot/staffdialog).
+// Every update is checked against the roster first. Other rooms register
+// their own commands, buttons and dialogues (Command, Press, Dialogue).
 package staffdesk
 
 import (
@@ -52,6 +52,7 @@ type Desk struct {
 	help      []string // the registered commands' help lines, in order
 	presses   map[string]Press
 	dialogues map[string]Dialogue
+	cards     []CardButtons
 }
 
 // Deps are the Desk's collaborators.
@@ -81,6 +82,7 @@ func New(d Deps) *Desk {
 		commands: map[string]Command{}, presses: map[string]Press{}, dialogues: map[string]Dialogue{}}
 	desk.Dialogue(staffdialog.AwaitNote, desk.noteReceived)
 	desk.Dialogue(staffdialog.AwaitMissing, desk.missingReceived)
+	desk.Dialogue(staffdialog.AwaitVisitTime, visits{desk}.timeReceived)
 	desk.Command("/new", NewHelp, desk.newCommand)
 	desk.Dialogue(staffdialog.AwaitNew, desk.newText)
 	desk.Press(staffdialog.NewAction, desk.newPress)

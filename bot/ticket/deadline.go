@@ -31,7 +31,7 @@ func deadlineJobsFor(t *bot.Ticket, clock sla.Clock, dl sla.Deadlines, now time.
 	var jobs []bot.Job
 	for _, r := range reminders {
 		goal, due := goalOf(r.Goal), deadlineOf(dl, r.Goal)
-		if t.Met(goal) || !r.At.After(now) {
+		if t.Met(goal) || !r.At.After(now) || !chased(t, goal) {
 			continue
 		}
 		f := strconv.FormatFloat(r.Fraction, 'f', -1, 64)
@@ -40,13 +40,21 @@ func deadlineJobsFor(t *bot.Ticket, clock sla.Clock, dl sla.Deadlines, now time.
 	}
 	for _, g := range []sla.Goal{sla.GoalResponse, sla.GoalResolution} {
 		goal, due := goalOf(g), deadlineOf(dl, g)
-		if due.IsZero() || t.Met(goal) {
+		if due.IsZero() || t.Met(goal) || !chased(t, goal) {
 			continue
 		}
 		jobs = append(jobs, bot.Job{Kind: bot.JobBreach, TicketID: bot.Ptr(t.ID), Payload: goal,
 			Key: bot.DeadlineKey(t.ID, bot.JobBreach, goal, "0", due), DueAt: due})
 	}
 	return jobs, nil
+}
+
+// chased reports whether t's goal is chased with reminders and the
+// escalation chain. A maintenance ticket of recurring work (Obligation) is
+// due once, at the end of its period, for both goals: only its resolution
+// is chased, so that a missed period escalates once, not twice.
+func chased(t *bot.Ticket, goal string) bool {
+	return t.Obligation == "" || goal != bot.GoalResponse
 }
 
 func goalOf(g sla.Goal) string {

@@ -3,7 +3,6 @@ package ticket
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
@@ -35,9 +34,14 @@ func (l *Lifecycle) Acknowledge(ctx context.Context, s *bot.Staff, t *bot.Ticket
 }
 
 // Resolve (已解决) records the note and the way, schedules the auto-close,
-// and asks the customer to confirm.
+// and asks the customer to confirm. A ticket whose engineer was on site
+// (到场) was handled on site, whatever way was pressed: the returned
+// ticket's Handling says so.
 func (l *Lifecycle) Resolve(ctx context.Context, s *bot.Staff, t *bot.Ticket, note, how, way string) (*bot.Ticket, bool, error) {
 	now := l.now()
+	if t.VisitArrivedAt != nil {
+		how, way = handlingOnSite, wayOnSite
+	}
 	tr := bot.Transition{At: now, Resolution: note, Handling: how}
 	e := bot.StaffEvent(s, now, "resolved", way+"解决："+note)
 	t2, applied, err := l.move(ctx, t, bot.Resolve, tr, []bot.Event{e}, l.autoCloseJob(t, now))
@@ -124,20 +128,4 @@ func (l *Lifecycle) Confirm(ctx context.Context, ticket int64, solved bool, open
 	l.notify.Relay(ctx, t, bot.Event{Kind: bot.EventMessage, Body: "【客户表示问题未解决，工单已重新打开】"})
 	l.notify.RefreshPing(ctx, t)
 	return t, true, nil
-}
-
-// OnSite (需上门) records the visit and tells the customer, once; false
-// when it was recorded before or the ticket no longer needs work.
-func (l *Lifecycle) OnSite(ctx context.Context, s *bot.Staff, t *bot.Ticket) (bool, error) {
-	if !t.IsOpen() || t.Status == bot.StatusResolved {
-		return false, nil
-	}
-	key := "onsite:" + strconv.FormatInt(t.ID, 10)
-	e := bot.StaffEvent(s, l.now(), "onsite", s.Label()+" 安排上门服务").On(t.ID).Keyed(key)
-	added, err := l.tickets.AddEvent(ctx, e)
-	if err != nil || !added {
-		return false, err
-	}
-	l.notify.Customer(ctx, t, fmt.Sprintf("您的工单 #%d 需要上门处理，工程师 %s 会与您联系确认上门时间。", t.ID, s.Label()), notify.StatusOnSite)
-	return true, nil
 }

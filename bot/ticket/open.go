@@ -39,6 +39,14 @@ type Report struct {
 	// CallBack: the customer cannot be messaged (a caller known by phone
 	// only); the ticket says to call them back.
 	CallBack bool
+	// Obligation, when set, is the recurring work (bot.Obligation's kind)
+	// the ticket is opened for: a maintenance ticket (bot/upkeep).
+	Obligation string
+	// Due, when set, is when the work is due instead of the plan's
+	// targets: both goals, set by no rule of the plan, with the plan's
+	// reminders before it and its escalation after (the end of a
+	// maintenance period).
+	Due time.Time
 }
 
 // Opened is a ticket just opened, or found opened by an earlier try.
@@ -69,7 +77,12 @@ func (l *Lifecycle) Open(ctx context.Context, r Report) (Opened, error) {
 		c = &bot.Customer{Channel: r.Channel, OpenID: r.OpenID, UnitName: r.Unit, Name: r.Name, Phone: r.Phone,
 			Room: r.Room, Subscribed: r.Channel == bot.ChannelWeChat, LastSeenAt: &now, UpdatedAt: now}
 	}
-	jobs := func(t *bot.Ticket) ([]bot.Job, error) { return DeadlineJobs(t, clock, now) }
+	jobs := func(t *bot.Ticket) ([]bot.Job, error) {
+		if r.Due.IsZero() {
+			return DeadlineJobs(t, clock, now)
+		}
+		return deadlineJobsFor(t, clock, promisedOf(t), now) // the time the report gave
+	}
 	created, err := l.tickets.OpenTicket(ctx, bot.Opening{Customer: c, Ticket: t, Events: events, Jobs: jobs})
 	if err != nil {
 		return Opened{}, fmt.Errorf("open ticket: %w", err)
@@ -111,10 +124,16 @@ func (l *Lifecycle) newTicket(ctx context.Context, r Report) (*bot.Ticket, sla.C
 	if err != nil {
 		return nil, sla.Clock{}, err
 	}
+	if !r.Due.IsZero() {
+		due = sla.Deadlines{Response: r.Due, Resolution: r.Due}
+	}
 	t := &bot.Ticket{OpenedBy: r.Key, Channel: clock.Channel, UnitName: r.Unit, ContactName: r.Name, Phone: r.Phone,
 		Room: r.Room, Description: r.Description, Severity: r.Severity, Status: bot.StatusOpen, Plan: planName,
 		PaidService: paid, ReportedAt: r.At, ResponseDue: due.Response, CreatedAt: l.opened(r), Kind: bot.KindFault,
 		ResponseRule: string(due.ResponseRule), ResolutionRule: string(due.ResolutionRule), CallBack: r.CallBack}
+	if r.Obligation != "" {
+		t.Kind, t.Obligation = bot.KindMaintenance, r.Obligation
+	}
 	if !due.Resolution.IsZero() {
 		t.ResolutionDue = &due.Resolution
 	}

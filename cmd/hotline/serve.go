@@ -62,8 +62,8 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {
 		return fmt.Errorf("schedule renewal notices: %w", err)
 	}
-	if err := a.desk.Reports.Schedule(ctx); err != nil {
-		return fmt.Errorf("schedule the monthly report: %w", err)
+	if err := errors.Join(a.desk.Reports.Schedule(ctx), a.desk.Upkeep.Schedule(ctx)); err != nil {
+		return fmt.Errorf("schedule the monthly report and the units' maintenance: %w", err)
 	}
 	if err := a.desk.Surveys.Stats.ScheduleChecks(ctx); err != nil {
 		return fmt.Errorf("schedule the monthly satisfaction check: %w", err)

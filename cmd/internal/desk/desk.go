@@ -2,9 +2,10 @@
 // them through their registrations: the survey room's chat answers into
 // the intake, its commands, buttons and dialogues into the staff desk, its
 // jobs into the scheduler, and the survey that follows a closed ticket
-// into the lifecycle. It holds no logic of its own. cmd/hotline builds it
-// on the real stores and channels; the scenario tests beside it build it
-// on real stores and fake channels.
+// into the lifecycle; the maintenance room's jobs, its notice of the work
+// done and its 改期 likewise. It holds no logic of its own. cmd/hotline
+// builds it on the real stores and channels; the scenario tests beside it
+// build it on real stores and fake channels.
 package desk
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/bot/upkeep"
 )
 
 // Desk is the desk assembled: its rooms.
@@ -33,6 +35,7 @@ type Desk struct {
 	Renewals  *engine.Renewals
 	Surveys   *survey.Surveys // nil when surveys are off
 	Reports   *report.Delivery
+	Upkeep    *upkeep.Upkeep
 }
 
 // JobStore is what the scheduler and the rooms need of the job table.
@@ -132,6 +135,7 @@ func New(d Deps) *Desk {
 	desk.Engine.Handle(staffdesk.JobNewExpire, engine.Plain(desk.Staff.ExpireNew))
 	lc.Attach(desk.Intake.Attach)
 	desk.plugReports(d, n)
+	desk.plugUpkeep(d, n)
 	if d.Surveys.complete() {
 		desk.Surveys = newSurveys(d, n)
 		desk.plugSurveys()
@@ -152,6 +156,22 @@ func (desk *Desk) plugReports(d Deps, n *notify.Notifier) {
 	desk.Engine.Handle(report.JobMonthly, engine.Plain(desk.Reports.Deliver))
 	desk.Engine.Handle(report.JobStaff, engine.Plain(desk.Reports.ToStaff))
 	desk.Engine.Handle(report.JobUnit, engine.Plain(desk.Reports.ToUnit))
+}
+
+// plugUpkeep builds the maintenance room and registers its jobs, the
+// notice of the work done (a follow-up of every resolution), and 改期 on
+// a lead's /ticket N.
+func (desk *Desk) plugUpkeep(d Deps, n *notify.Notifier) {
+	u := upkeep.New(upkeep.Deps{Clock: d.Clock, Policy: d.Policy, Lifecycle: desk.Lifecycle, Tickets: d.Tickets,
+		Customers: d.Customers, Jobs: d.Jobs, States: d.States, Notify: n, Log: d.Log})
+	desk.Upkeep = u
+	desk.Lifecycle.Follow(u.FollowUp)
+	desk.Staff.Card(u.Buttons)
+	desk.Staff.Press(upkeep.RescheduleAction, u.Press)
+	desk.Staff.Dialogue(upkeep.AwaitDue, u.Dialogue)
+	desk.Engine.Handle(upkeep.JobOpen, engine.Plain(u.Open))
+	desk.Engine.Handle(upkeep.JobDone, engine.Plain(u.Done))
+	desk.Engine.Handle(upkeep.JobTell, engine.Plain(u.Tell))
 }
 
 // newSurveys builds the survey room.

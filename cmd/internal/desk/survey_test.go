@@ -84,6 +84,7 @@ func newSurveyFixture(t *testing.T, policyYAML string) *surveyFixture {
 			"survey": {ID: "tpl-survey", Fields: map[string]string{"title": "thing1", "ticket": "character_string2", "time": "time3", "note": "thing4"}},
 			"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1", "status": "phrase2"}},
 			"report": {ID: "tpl-report", Fields: map[string]string{"title": "thing1", "unit": "thing2", "time": "time3", "note": "thing4"}},
+			"upkeep": {ID: "tpl-upkeep", Fields: map[string]string{"title": "thing1", "unit": "thing2", "time": "time3", "note": "thing4"}},
 		}}, redisstore.NewTokenCache(rdb, keys))
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/bot/ticket"
+	"github.com/hotline-desk/hotline/bot/upkeep"
 	"github.com/hotline-desk/hotline/store"
 )
 
@@ -119,9 +120,11 @@ func RescheduleOnChange(ctx context.Context, rec *store.Records, lc *ticket.Life
 
 // DatedJobs are the date-driven jobs that fall on a working day: the
 // monthly report's delivery, the monthly survey check (nil stats: surveys
-// off) and the renewal notices.
+// off), the renewal notices, and the openings of the units' maintenance
+// in this period and the next.
 func DatedJobs(p *policy.Policy, stats *survey.Stats, renewals *engine.Renewals, now time.Time) []bot.Job {
 	jobs := append(renewals.Jobs(), report.MonthlyJob(p, now))
+	jobs = append(jobs, upkeep.Jobs(p, now)...)
 	if stats != nil {
 		jobs = append(jobs, stats.CheckJob(now))
 	}
@@ -142,7 +145,7 @@ func Reschedule(ctx context.Context, rec *store.Records, lc *ticket.Lifecycle, d
 	}
 	n, err := rec.Jobs.RescheduleJobs(ctx, dated)
 	if err != nil {
-		return fmt.Errorf("reschedule the monthly check and renewal notices: %w", err)
+		return fmt.Errorf("reschedule the dated jobs (monthly check, renewal notices, maintenance): %w", err)
 	}
 	moved += n
 	log.Info("holiday data changed: open tickets' reminders and auto-closes rescheduled",
