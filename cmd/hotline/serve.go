@@ -33,6 +33,13 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	return serve(ctx, cfg, settings, log, appOptions{}, nil)
+}
+
+// serve opens and migrates the stores, builds Hotline with opt, lets mount
+// add its handlers, schedules the dated work and serves until ctx ends:
+// the path of serve and of the sandbox.
+func serve(ctx context.Context, cfg *Config, settings *policyfile.Settings, log *slog.Logger, opt appOptions, mount func(*app) error) error {
 	b, release, err := serveBackends(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -47,16 +54,39 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := syncPolicy(ctx, b, settings.Policy, time.Now()); err != nil {
 		return err
 	}
-	a, err := newApp(cfg, settings, b, log, appOptions{})
+	a, err := newApp(cfg, settings, b, log, opt)
 	if err != nil {
 		return err
 	}
-	if _, err := a.imports.Apply(ctx, b.rec.Holidays, settings.Policy, log); err != nil {
+	if err := a.schedule(ctx, settings.Policy, log); err != nil {
 		return err
 	}
-	settings.Policy.WarnProvisional(time.Now())
-	dated := yearsync.DatedJobs(settings.Policy, a.surveyStats(), a.desk.Renewals, time.Now())
-	if err := yearsync.RescheduleOnChange(ctx, b.rec, a.desk.Lifecycle, dated, settings.Policy, log, time.Now()); err != nil {
+	if mount != nil {
+		if err := mount(a); err != nil {
+			return err
+		}
+	}
+	workers := a.start(ctx, log)
+	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {
+		return err
+	}
+	workers.Wait()
+	dctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	a.drain(dctx)
+	return nil
+}
+
+// schedule counts on the imported holiday years, moves the dated work onto
+// the calendars, and schedules the work every start owes: renewal notices,
+// the monthly report, the units' maintenance, the satisfaction check.
+func (a *app) schedule(ctx context.Context, p *policy.Policy, log *slog.Logger) error {
+	if _, err := a.imports.Apply(ctx, a.rec.Holidays, p, log); err != nil {
+		return err
+	}
+	p.WarnProvisional(a.clock())
+	dated := yearsync.DatedJobs(p, a.surveyStats(), a.desk.Renewals, a.clock())
+	if err := yearsync.RescheduleOnChange(ctx, a.rec, a.desk.Lifecycle, dated, p, log, a.clock()); err != nil {
 		return err
 	}
 	if err := a.desk.Renewals.Schedule(ctx); err != nil {
@@ -68,14 +98,6 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := a.desk.Surveys.Stats.ScheduleChecks(ctx); err != nil {
 		return fmt.Errorf("schedule the monthly satisfaction check: %w", err)
 	}
-	workers := a.start(ctx, log)
-	if err := serveHTTP(ctx, cfg.HTTPAddr, a.mux, log); err != nil {
-		return err
-	}
-	workers.Wait()
-	dctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	a.drain(dctx)
 	return nil
 }
 

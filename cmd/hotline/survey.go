@@ -5,14 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
-	"github.com/hotline-desk/hotline/bot/policy"
-	"github.com/hotline-desk/hotline/bot/staffdialog"
 	"github.com/hotline-desk/hotline/bot/survey"
 	"github.com/hotline-desk/hotline/cmd/internal/surveyview"
 	"github.com/hotline-desk/hotline/cmd/internal/table"
@@ -87,56 +84,11 @@ func (c *surveyCmd) open(ctx context.Context, env *cliEnv) error {
 	return nil
 }
 
-// roundFlags are the selection flags of preview and create.
-type roundFlags struct {
-	period, unit, engineer, severity, sample, questionnaire *string
-	seed                                                    *int64
-}
-
-func addRoundFlags(fs *flag.FlagSet, create bool) roundFlags {
-	f := roundFlags{
-		period:        fs.String("period", "", "tickets resolved in: a month (2026-11), days (2026-11-01~2026-11-15), or last-month; required"),
-		unit:          fs.String("unit", "", "only customers of this unit"),
-		engineer:      fs.String("engineer", "", "only tickets of this engineer (staff number)"),
-		severity:      fs.String("severity", "", "only these severities, like 1,2"),
-		sample:        fs.String("sample", "100%", "share of the eligible customers to ask, like 30%"),
-		questionnaire: fs.String("questionnaire", "revisit", "questionnaire from the policy file (surveys.questionnaires)"),
-	}
-	if create {
-		f.seed = fs.Int64("seed", 0, "draws the sample; the same seed draws the same customers (default: random)")
-	}
-	return f
-}
-
-func (f roundFlags) spec(policy *policy.Policy) (survey.RoundSpec, error) {
-	if *f.period == "" {
-		return survey.RoundSpec{}, usageError{errors.New("--period is required, like --period 2026-11")}
-	}
-	from, to, err := staffdialog.ParsePeriod(*f.period, time.Now(), policy.Location)
-	if err != nil {
-		return survey.RoundSpec{}, usageError{fmt.Errorf("--period: %w", err)}
-	}
-	rate, err := staffdialog.ParseSampleRate(*f.sample)
-	if err != nil {
-		return survey.RoundSpec{}, usageError{fmt.Errorf("--sample: %w", err)}
-	}
-	sev, err := staffdialog.ParseSeverities(*f.severity)
-	if err != nil {
-		return survey.RoundSpec{}, usageError{fmt.Errorf("--severity: %w", err)}
-	}
-	spec := survey.RoundSpec{From: from, To: to, Unit: *f.unit, Engineer: *f.engineer, Severities: sev, SampleRate: rate,
-		Questionnaire: *f.questionnaire, Seed: rand.Int64()}
-	if f.seed != nil && *f.seed != 0 {
-		spec.Seed = *f.seed
-	}
-	return spec, nil
-}
-
 func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []string) error {
 	return func(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) error {
 		name := map[bool]string{false: "preview", true: "create"}[create]
 		fs := newFlagSet(env, "survey round "+name, "survey round "+name+" --period 2026-11 [flags]")
-		flags := addRoundFlags(fs, create)
+		flags := surveyview.AddRoundFlags(fs, create)
 		asJSON := fs.Bool("json", false, "print one JSON object")
 		if err := parseFlags(fs, args); err != nil {
 			return err
@@ -145,9 +97,9 @@ func roundPreview(create bool) func(context.Context, *cliEnv, *surveyCmd, []stri
 			return err
 		}
 		defer c.b.Close()
-		spec, err := flags.spec(c.policy)
+		spec, err := flags.Spec(c.policy, time.Now())
 		if err != nil {
-			return err
+			return usageError{err}
 		}
 		if !create {
 			p, err := c.surveys.Rounds.Preview(ctx, spec)
@@ -310,9 +262,9 @@ func surveyStats(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 		return err
 	}
 	defer c.b.Close()
-	start, end, err := statsPeriod(*month, *from, *to, c.policy.Location)
+	start, end, err := surveyview.StatsPeriod(*month, *from, *to, c.policy.Location, time.Now())
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	st, err := c.surveys.Stats.Compute(ctx, start, end)
 	if err != nil {
@@ -323,28 +275,4 @@ func surveyStats(ctx context.Context, env *cliEnv, c *surveyCmd, args []string) 
 	}
 	surveyview.Stats(env.stdout, st, c.policy)
 	return nil
-}
-
-func statsPeriod(month, from, to string, loc *time.Location) (time.Time, time.Time, error) {
-	switch {
-	case month != "" && (from != "" || to != ""):
-		return time.Time{}, time.Time{}, usageError{errors.New("give --month or --from and --to, not both")}
-	case from != "" || to != "":
-		if from == "" || to == "" {
-			return time.Time{}, time.Time{}, usageError{errors.New("--from and --to go together")}
-		}
-		a, b, err := staffdialog.ParsePeriod(from+"~"+to, time.Now(), loc)
-		return a, b, wrapUsage("--from/--to", err)
-	case month == "":
-		month = "last-month"
-	}
-	a, b, err := staffdialog.ParsePeriod(month, time.Now(), loc)
-	return a, b, wrapUsage("--month", err)
-}
-
-func wrapUsage(flag string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return usageError{fmt.Errorf("%s: %w", flag, err)}
 }
