@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +131,7 @@ func (d *Deadlines) Escalate(ctx context.Context, b *Batch, j bot.Job) (string, 
 	}
 	t := &jt.Ticket
 	goal, now := j.Payload, b.Now
-	if !stillDue(j, t, goal) || d.escalationAcknowledged(ctx, t.ID, goal) {
+	if !stillDue(j, t, goal) || d.escalationAcknowledged(ctx, t.ID, goal, t.Due(goal)) {
 		return bot.OutcomeSkipped, nil, nil
 	}
 	chain := d.policy.Escalation[t.Plan]
@@ -211,10 +212,17 @@ func (d *Deadlines) tellEscalation(ctx context.Context, j bot.Job, t *bot.Ticket
 	return err
 }
 
-func (d *Deadlines) escalationAcknowledged(ctx context.Context, ticket int64, goal string) bool {
+// escalationAcknowledged reports whether a lead took the deadline of goal
+// due at due in hand (已知悉); an acknowledgement of an earlier deadline of
+// the goal (before a visit was agreed again, or 改期) does not count. Those
+// recorded before acknowledgements named their deadline count for the goal.
+func (d *Deadlines) escalationAcknowledged(ctx context.Context, ticket int64, goal string, due time.Time) bool {
 	events, err := d.tickets.Events(ctx, ticket)
 	if err != nil {
 		return false
 	}
-	return slices.ContainsFunc(events, func(e bot.Event) bool { return e.Kind == "escalation_acknowledged" && e.Body == goal })
+	named := goal + ":" + strconv.FormatInt(due.Unix(), 10)
+	return slices.ContainsFunc(events, func(e bot.Event) bool {
+		return e.Kind == "escalation_acknowledged" && (e.Body == named || e.Body == goal)
+	})
 }

@@ -197,6 +197,9 @@ func PingButtons(t *bot.Ticket) [][]bot.Button {
 	case bot.StatusWaiting:
 		return [][]bot.Button{{b("已解决", ActResolve)}, second}
 	}
+	if t.VisitArrivedAt != nil && t.VisitLeftAt == nil { // resolved on site: the departure is still to record
+		return [][]bot.Button{{b("离场", ActLeave)}}
+	}
 	return nil
 }
 

@@ -78,7 +78,7 @@ func Build(p *policy.Policy, sc Scope, f *Facts) *Monthly {
 	m.Tickets = rows(f.Tickets, loc)
 	m.Staff = staffTable(p, f)
 	m.Revisits = revisits(p, f)
-	m.OnSite = onSite(f.Tickets, sc.Now)
+	m.OnSite = onSite(f.Tickets, f.Escalations, sc.Now)
 	m.Daily = daily(f, m.From, m.To, loc)
 	m.Trend = trend(f.Trend, loc)
 	return m

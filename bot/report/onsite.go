@@ -8,14 +8,16 @@ import (
 	"github.com/hotline-desk/hotline/bot"
 )
 
-// onSite counts the month's visits and recurring work per unit.
-func onSite(ts []bot.Ticket, now time.Time) OnSite {
+// onSite counts the month's visits and recurring work per unit. A
+// deadline that was escalated counts as missed even when it was moved
+// later (a visit agreed again, 改期): the promise broken stays broken.
+func onSite(ts []bot.Ticket, esc map[int64]map[string]int, now time.Time) OnSite {
 	visits := map[string]*VisitLine{}
 	upkeep := map[[2]string]*UpkeepLine{}
 	for i := range ts {
 		t := &ts[i]
 		if t.VisitDue != nil {
-			countVisit(visits, t, now)
+			countVisit(visits, t, esc[t.ID][bot.GoalVisit] > 0, now)
 		}
 		if t.Obligation != "" {
 			k := [2]string{t.UnitName, t.Obligation}
@@ -24,10 +26,12 @@ func onSite(ts []bot.Ticket, now time.Time) OnSite {
 			}
 			l := upkeep[k]
 			l.Owed++
-			switch judge(t.ResolutionDue, t.ResolvedAt, now, t.PausedSince != nil) {
-			case met:
+			switch v := judge(t.ResolutionDue, t.ResolvedAt, now, t.PausedSince != nil); {
+			case esc[t.ID][bot.GoalResolution] > 0:
+				l.Late++
+			case v == met:
 				l.Done++
-			case missed:
+			case v == missed:
 				l.Late++
 			default:
 				l.Open++
@@ -37,7 +41,7 @@ func onSite(ts []bot.Ticket, now time.Time) OnSite {
 	return OnSite{Visits: visitLines(visits), Maintenance: upkeepLines(upkeep)}
 }
 
-func countVisit(lines map[string]*VisitLine, t *bot.Ticket, now time.Time) {
+func countVisit(lines map[string]*VisitLine, t *bot.Ticket, escalated bool, now time.Time) {
 	if t.VisitArrivedAt == nil && t.ResolvedAt != nil && !t.ResolvedAt.After(*t.VisitDue) {
 		return // solved before the engineer had to be there: no visit owed
 	}
@@ -47,10 +51,12 @@ func countVisit(lines map[string]*VisitLine, t *bot.Ticket, now time.Time) {
 		lines[t.UnitName] = l
 	}
 	l.Promised++
-	switch judge(t.VisitDue, t.VisitArrivedAt, now, false) {
-	case met:
+	switch v := judge(t.VisitDue, t.VisitArrivedAt, now, false); {
+	case escalated:
+		l.Late++
+	case v == met:
 		l.OnTime++
-	case missed:
+	case v == missed:
 		l.Late++
 	default:
 		l.Pending++

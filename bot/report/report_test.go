@@ -104,17 +104,18 @@ func TestOnSite(t *testing.T) {
 		{UnitName: "甲", Obligation: "电话回访", ResolutionDue: at(30, 18)},                       // missed
 		{UnitName: "乙", Obligation: "巡检", ResolutionDue: bot.Ptr(now.Add(24 * time.Hour))},   // open
 	}
-	got := onSite(ts, now)
+	ts = append(ts, bot.Ticket{ID: 9, UnitName: "甲", VisitDue: at(7, 10), VisitArrivedAt: at(7, 9)}) // escalated, then agreed again
+	got := onSite(ts, map[int64]map[string]int{9: {bot.GoalVisit: 1}}, now)
 	want := OnSite{
-		Visits: []VisitLine{{Unit: "乙", Promised: 2, Late: 1, Pending: 1}, {Unit: "甲", Promised: 2, OnTime: 1, Late: 1}, // by code point
-			{Unit: TotalLabel, Promised: 4, OnTime: 1, Late: 2, Pending: 1}},
+		Visits: []VisitLine{{Unit: "乙", Promised: 2, Late: 1, Pending: 1}, {Unit: "甲", Promised: 3, OnTime: 1, Late: 2}, // by code point
+			{Unit: TotalLabel, Promised: 5, OnTime: 1, Late: 3, Pending: 1}},
 		Maintenance: []UpkeepLine{{Unit: "乙", Kind: "巡检", Owed: 1, Open: 1}, {Unit: "甲", Kind: "巡检", Owed: 1, Done: 1},
 			{Unit: "甲", Kind: "电话回访", Owed: 1, Late: 1}, {Unit: TotalLabel, Owed: 3, Done: 1, Late: 1, Open: 1}},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("on site\n got %+v\nwant %+v", got, want)
 	}
-	if got := onSite(nil, now); len(got.Visits) != 0 || len(got.Maintenance) != 0 {
+	if got := onSite(nil, nil, now); len(got.Visits) != 0 || len(got.Maintenance) != 0 {
 		t.Fatalf("a month without visits: %+v", got)
 	}
 }

@@ -235,8 +235,11 @@ func (d *Desk) acknowledgeEscalation(ctx context.Context, s *bot.Staff, t *bot.T
 	if _, ok := bot.GoalNames[goal]; !ok {
 		return "无效的按钮", nil
 	}
-	key := notify.CallbackData(notify.ActEscalationAck, t.ID, goal)
-	e := bot.StaffEvent(s, d.now(), "escalation_acknowledged", goal).On(t.ID).Keyed(key)
+	// The acknowledgement names the deadline it takes in hand: a deadline
+	// moved later (a visit agreed again, 改期) is escalated afresh.
+	due := strconv.FormatInt(t.Due(goal).Unix(), 10)
+	key := notify.CallbackData(notify.ActEscalationAck, t.ID, goal, due)
+	e := bot.StaffEvent(s, d.now(), "escalation_acknowledged", goal+":"+due).On(t.ID).Keyed(key)
 	if _, err := d.tickets.AddEvent(ctx, e); err != nil {
 		return "", err
 	}

@@ -157,8 +157,13 @@ func clockOf(s string) (hour, minute int, ok bool) {
 	if minutes != "" {
 		minute, _ = strconv.Atoi(minutes)
 	}
-	if (m[1] == "下午" || m[1] == "晚上") && hour < 12 {
+	switch {
+	case (m[1] == "下午" || m[1] == "晚上") && hour < 12:
 		hour += 12
+	case m[1] == "晚上" && hour == 12:
+		return 23, 59, minute == 0 // 晚上12点: the end of that day
+	case m[1] == "" && hour >= 1 && hour <= 7:
+		hour += 12 // 3点 is three in the afternoon: nobody agrees a visit for 3 a.m.
 	}
 	return hour, minute, hour < 24 && minute < 60
 }

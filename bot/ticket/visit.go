@@ -62,7 +62,7 @@ func (l *Lifecycle) OnSite(ctx context.Context, s *bot.Staff, t *bot.Ticket) (*b
 		text = fmt.Sprintf("您的工单 #%d 需要上门处理，工程师将于 %s 前到达现场，请保持电话畅通。如需另约时间，请直接回复本消息。",
 			t.ID, l.customerTime(*t.VisitDue, now))
 	}
-	l.notify.Customer(ctx, t, text, notify.StatusOnSite)
+	l.notify.Reply(ctx, t, bot.Reply{Text: text, Fallback: notify.TicketTemplate(t, notify.StatusOnSite, visitTime(t, now), l.notify.Location())})
 	l.notify.RefreshPing(ctx, t)
 	return t, true, nil
 }
@@ -84,7 +84,7 @@ func (l *Lifecycle) AgreeVisit(ctx context.Context, s *bot.Staff, t *bot.Ticket,
 		return t2, applied, err
 	}
 	r := bot.Reply{Text: fmt.Sprintf("您的工单 #%d：已按与您约定的时间安排上门，工程师将于 %s 前到达现场，请保持电话畅通。", t2.ID, when),
-		Fallback: notify.TicketTemplate(t2, notify.StatusVisitTime, now, l.notify.Location())}
+		Fallback: notify.TicketTemplate(t2, notify.StatusVisitTime, visitTime(t2, now), l.notify.Location())}
 	r.Fallback.ClientMsgID += "-" + strconv.FormatInt(due.Unix(), 10) // each new time is a new notice
 	l.notify.Reply(ctx, t2, r)
 	l.notify.RefreshPing(ctx, t2)
@@ -179,12 +179,13 @@ func visitJobs(plan *sla.Plan, t *bot.Ticket, decided, due, now time.Time) []bot
 	var jobs []bot.Job
 	for _, f := range plan.Reminders() {
 		at := visitReminderAt(plan, t.Severity, decided, due, f)
-		if !at.After(now) || !at.Before(due) {
+		notifyAt := plan.NotifyAt(t.Severity, at) // quiet hours may hold it: a reminder after the promise is none
+		if !at.After(now) || !notifyAt.Before(due) {
 			continue
 		}
 		part := strconv.FormatFloat(f, 'f', -1, 64)
 		jobs = append(jobs, bot.Job{Kind: bot.JobRemind, TicketID: bot.Ptr(t.ID), Payload: bot.GoalVisit + ":" + part,
-			Key: key(bot.JobRemind, part), DueAt: plan.NotifyAt(t.Severity, at)})
+			Key: key(bot.JobRemind, part), DueAt: notifyAt})
 	}
 	return append(jobs, bot.Job{Kind: bot.JobBreach, TicketID: bot.Ptr(t.ID), Payload: bot.GoalVisit,
 		Key: key(bot.JobBreach, "0"), DueAt: due})
@@ -207,4 +208,13 @@ func visitReminderAt(plan *sla.Plan, sev int, from, due time.Time, f float64) ti
 	// Rounding to the nanosecond keeps 0.8 × 24h at 19h12m, as the
 	// response's and the resolution's reminders are.
 	return cal.AddBusiness(from, time.Duration(math.Round(f*float64(window))))
+}
+
+// visitTime is the time a visit's template shows: the promise, or now
+// when no time is promised yet.
+func visitTime(t *bot.Ticket, now time.Time) time.Time {
+	if t.VisitDue != nil {
+		return *t.VisitDue
+	}
+	return now
 }

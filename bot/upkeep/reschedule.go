@@ -71,6 +71,8 @@ func (u *Upkeep) movable(ctx context.Context, id int64) (*bot.Ticket, string, er
 		return nil, "", fmt.Errorf("load ticket: %w", err)
 	case t.Obligation == "":
 		return nil, fmt.Sprintf("工单 #%d 不是定期维护工单，不能改期", id), nil
+	case t.Status == bot.StatusWaiting: // the wait would move the chosen day again when it ends
+		return nil, fmt.Sprintf("工单 #%d 正在等待客户补充，客户回复后再改期", id), nil
 	case !ticket.Allowed(t, bot.Reschedule):
 		return nil, fmt.Sprintf("工单 #%d 已是「%s」状态，不能改期", id, t.Status.Label()), nil
 	}

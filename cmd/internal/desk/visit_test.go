@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -340,5 +341,36 @@ func TestVisitWithoutPromiseUntilAgreed(t *testing.T) {
 	}
 	if n := f.count(`SELECT count(*) FROM jobs WHERE ticket_id = 1 AND kind = 'breach' AND payload = 'visit'`); n != 1 {
 		t.Errorf("%d visit escalations", n)
+	}
+}
+
+// A lead's 已知悉 takes that missed promise in hand, not the goal for good:
+// when the customer and the engineer agree a new time and it is missed
+// too, the lead is told again. The monthly report counts the visit late
+// even though the engineer made the second time.
+func TestVisitAcknowledgedThenAgreedAgainEscalatesAgain(t *testing.T) {
+	f := newVisitFixture(t)
+	first := time.Date(2026, 12, 9, 10, 0, 0, 0, shanghai)
+	f.advance(first)
+	f.staffSaw(vLead, "🚨 升级：工单 #1 到场超时")
+	f.press(vLead, "eack:1:visit")
+	f.advance(first.Add(time.Hour))
+	if n := f.count(`SELECT count(*) FROM ticket_events WHERE ticket_id = 1 AND kind = 'escalated'`); n != 1 {
+		t.Fatalf("after 已知悉 the chain went on: %d escalations", n)
+	}
+	f.press(vEngineer, "vt:1")
+	f.staffText(vEngineer, "今天下午")
+	second := time.Date(2026, 12, 9, 18, 0, 0, 0, shanghai)
+	f.advance(second)
+	if n := f.count(`SELECT count(*) FROM ticket_events WHERE ticket_id = 1 AND kind = 'escalated'`); n != 2 {
+		t.Fatalf("the agreed time missed was not escalated: %d escalations", n)
+	}
+	f.press(vEngineer, "arr:1")
+	m, err := f.desk.Reports.Monthly(context.Background(), "2026-12", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := m.OnSite.Visits; len(v) != 2 || v[0].Promised != 1 || v[0].Late != 1 || v[0].OnTime != 0 {
+		t.Fatalf("the report's visits %+v", v)
 	}
 }
