@@ -39,6 +39,7 @@ func commands() map[string]command {
 		"sla":      {"show a ticket's committed times on a plan (deadlines, reminders, the customer's sentence)", runSLACommand},
 		"calendar": {"show a year of a business calendar with its holidays; import a year of China's holiday schedule", runCalendar},
 		"ticket":   {"tickets taken by phone, e-mail or visit (new), and every ticket (list, show)", runTicket},
+		"sandbox":  {"try Hotline in a browser: a customer's WeChat, the staff's Telegram and a clock to move, all faked on this machine", runSandbox},
 		"report":   {"the monthly service report (系统服务月报) as XLSX, CSV, HTML or JSON", runReport},
 		"survey":   {"satisfaction surveys: revisit rounds (create, preview, status, pause, resume, close, list) and statistics", runSurvey},
 	}

@@ -1,9 +1,10 @@
-// Package telegramtest is a fake Telegram Bot API for tests: an httptest
-// server that speaks enough of the API for go-telegram-bot-api v5.5.1 (getMe,
-// getUpdates, sendMessage, sendPhoto, editMessageText, answerCallbackQuery,
-// setWebhook, deleteWebhook, getFile and file downloads), records every
-// call with the time it arrived, and can be told to throttle (429) or to be
-// down.
+// Package telegramtest is a fake Telegram Bot API for tests and for the
+// sandbox: an httptest server that speaks enough of the API for
+// go-telegram-bot-api v5.5.1 (getMe, getUpdates, sendMessage, sendPhoto,
+// sendDocument, editMessageText, answerCallbackQuery, setWebhook,
+// deleteWebhook, getFile and file downloads), records every call with the
+// time it arrived, and can be told to throttle (429) or to be down. It does
+// not import package testing, so the binary may use it (hotline sandbox).
 package telegramtest
 
 import (
@@ -18,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 	"unicode/utf16"
 
@@ -106,21 +106,49 @@ type FakeBotAPI struct {
 // shown is what a sent message shows now.
 type shown struct{ text, markup string }
 
-// New starts a fake, closed when the test ends.
-func New(t testing.TB) *FakeBotAPI {
+// TB is what the fake needs of a test: *testing.T, *testing.B and
+// testing.TB satisfy it. The fake takes it instead of testing.TB so that it
+// does not import package testing, which the binary must not link.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
+// New starts a fake, closed when the test ends. Its update ids start at
+// 100000 and its message ids at 1.
+func New(t TB) *FakeBotAPI {
+	f := start(100000, 1)
+	t.Cleanup(f.Close)
+	return f
+}
+
+// NewServer starts a fake outside a test (the sandbox); Close it when done.
+// Its update and message ids start at the wall clock's milliseconds, so a
+// sandbox started again on the same database never repeats an id the
+// adapter has already seen (it remembers update ids to drop retries).
+func NewServer() *FakeBotAPI {
+	first := int(time.Now().UnixMilli())
+	return start(first, first)
+}
+
+// start runs a fake whose update and message ids start where told.
+func start(firstUpdate, firstMessage int) *FakeBotAPI {
 	f := &FakeBotAPI{
 		changed:     make(chan struct{}),
-		nextUpdate:  100000,
-		nextMessage: 1,
+		nextUpdate:  firstUpdate,
+		nextMessage: firstMessage,
 		messages:    map[[2]int64]shown{},
 		blocked:     map[int64]bool{},
 		files:       map[string][]byte{},
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	f.URL = f.srv.URL
-	t.Cleanup(f.srv.Close)
 	return f
 }
+
+// Close stops the server; a second Close does nothing.
+func (f *FakeBotAPI) Close() { f.srv.Close() }
 
 // Endpoint is the API endpoint pattern for the SDK and the adapter.
 func (f *FakeBotAPI) Endpoint() string { return f.URL + "/bot%s/%s" }
@@ -201,7 +229,7 @@ func (f *FakeBotAPI) Sent() []Call {
 
 // WaitSent waits until at least n sends succeeded and returns them; the
 // test fails after timeout.
-func (f *FakeBotAPI) WaitSent(t testing.TB, n int, timeout time.Duration) []Call {
+func (f *FakeBotAPI) WaitSent(t TB, n int, timeout time.Duration) []Call {
 	t.Helper()
 	f.Wait(t, timeout, fmt.Sprintf("%d successful sends", n), func() bool { return len(f.Sent()) >= n })
 	return f.Sent()
@@ -209,7 +237,7 @@ func (f *FakeBotAPI) WaitSent(t testing.TB, n int, timeout time.Duration) []Call
 
 // Wait waits until cond holds, looking again after every call the fake
 // answers; the test fails after timeout, naming what it waited for.
-func (f *FakeBotAPI) Wait(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+func (f *FakeBotAPI) Wait(t TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.After(timeout)
 	for {

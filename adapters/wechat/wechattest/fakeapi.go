@@ -97,6 +97,7 @@ type FakeAPI struct {
 	templateIDs  int64
 	media        map[string][]byte // media id → bytes, served by media/get
 	uploads      []Upload
+	customCheck  func(openID string) int // asked before each customer-service send; nil: none
 }
 
 // NewFakeAPI starts a fake for the account appID with appSecret; token
@@ -152,6 +153,16 @@ func (f *FakeAPI) FailTemplateTo(openID string, errcode int) {
 		return
 	}
 	f.failTplTo[openID] = errcode
+}
+
+// RefuseCustom sets a check asked before every customer-service send to
+// openID: a non-zero errcode it returns refuses the send with that code,
+// as WeChat answers 45015 when the customer has not written for 48 hours
+// (the sandbox keeps that window by its clock). nil removes the check.
+func (f *FakeAPI) RefuseCustom(check func(openID string) int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.customCheck = check
 }
 
 // FailNextCustom makes the next n customer-service sends, to anyone,
@@ -366,7 +377,16 @@ func (f *FakeAPI) customSend(w http.ResponseWriter, r *http.Request) {
 	}
 	m := body.message(r.URL.Query().Get("access_token"))
 	f.mu.Lock()
-	m.ErrCode = f.refusalLocked(m, f.failTo, &f.failCustom)
+	check := f.customCheck
+	f.mu.Unlock()
+	checked := 0
+	if check != nil { // asked without the lock: it may take its own
+		checked = check(m.To)
+	}
+	f.mu.Lock()
+	if m.ErrCode = f.refusalLocked(m, f.failTo, &f.failCustom); m.ErrCode == 0 {
+		m.ErrCode = checked
+	}
 	f.record(m)
 	f.mu.Unlock()
 	if m.ErrCode != 0 {
@@ -441,6 +461,15 @@ func (f *FakeAPI) AddMedia(mediaID string, data []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.media[mediaID] = slices.Clone(data)
+}
+
+// Media returns a copy of the bytes media/get serves for mediaID (added
+// with AddMedia or uploaded), and whether it holds any.
+func (f *FakeAPI) Media(mediaID string) ([]byte, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	data, ok := f.media[mediaID]
+	return slices.Clone(data), ok
 }
 
 // Uploads returns a copy of every media/upload so far, refused ones

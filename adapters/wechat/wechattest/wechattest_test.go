@@ -305,3 +305,36 @@ func TestFakeAPIRefusesWrongCredentials(t *testing.T) {
 		t.Errorf("token: %s", body)
 	}
 }
+
+func TestFakeAPIRefuseCustomClosesTheWindow(t *testing.T) {
+	fake := wechattest.NewFakeAPI(appID, secret)
+	defer fake.Close()
+	m := newMessenger(t, fake, map[string]wechat.TemplateConfig{
+		"ticket": {ID: "tpl-ticket", Fields: map[string]string{"ticket": "character_string1"}},
+	})
+	fake.RefuseCustom(func(to string) int {
+		if to == "oQuiet" {
+			return 45015
+		}
+		return 0
+	})
+	ctx := context.Background()
+	ticket := &bot.TemplateMessage{Kind: "ticket", Fields: map[string]string{"ticket": "#8"}, ClientMsgID: "ticket-8"}
+	for _, to := range []string{"oQuiet", openID} {
+		if err := m.Notify(ctx, to, bot.Notice{Reply: bot.Reply{Text: "已受理"}, Template: ticket}); err != nil {
+			t.Fatalf("Notify %s: %v", to, err)
+		}
+	}
+	fake.RefuseCustom(nil)
+	if err := m.Notify(ctx, "oQuiet", bot.Notice{Reply: bot.Reply{Text: "窗口已开"}}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, msg := range fake.Messages() {
+		got = append(got, fmt.Sprintf("%s %s %s %d", msg.Kind, msg.To, msg.Text, msg.ErrCode))
+	}
+	want := []string{"custom oQuiet 已受理 45015", "template oQuiet  0", "custom " + openID + " 已受理 0", "custom oQuiet 窗口已开 0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sends (-want +got):\n%s", diff)
+	}
+}
