@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
-	"time"
 
 	"github.com/hotline-desk/hotline/adapters/policyfile"
 	"github.com/hotline-desk/hotline/cmd/internal/sandbox"
@@ -31,14 +29,17 @@ func runSandbox(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir, cleanup, err := sandboxDir(*data, *reset)
+	if *reset && *data == "" {
+		return usageError{fmt.Errorf("--reset starts over a --data directory; without --data every sandbox starts afresh")}
+	}
+	dir, err := sandbox.OpenDir(*data, *reset)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	cfg.DataDir, cfg.HTTPAddr = dir, *addr
+	clock := sandbox.NewClock(dir.Start())
+	defer func() { dir.Close(clock.Now()) }()
+	cfg.DataDir, cfg.HTTPAddr, cfg.Survey.Secret = dir.Path, *addr, "" // the survey key is the sandbox's own, kept in its database
 	log := newLogger(env.stderr, cfg.LogLevel, cfg.Location)
-	clock := sandbox.NewClock(time.Time{})
 	fakes := sandbox.StartFakes()
 	defer fakes.Close() // after serve: the app's long poll has ended
 	base := sandbox.BaseURL(cfg.HTTPAddr)
@@ -56,21 +57,4 @@ func runSandbox(ctx context.Context, env *cliEnv, args []string) error {
 		return nil
 	}
 	return serve(ctx, cfg, settings, log, appOptions{clock: clock.Now}, mount)
-}
-
-// sandboxDir is where the sandbox keeps its stores: dir (emptied first
-// with reset), or a temporary directory removed by cleanup.
-func sandboxDir(dir string, reset bool) (string, func(), error) {
-	switch {
-	case dir == "" && reset:
-		return "", nil, usageError{fmt.Errorf("--reset starts over a --data directory; without --data every sandbox starts afresh")}
-	case dir == "":
-		tmp, err := os.MkdirTemp("", "hotline-sandbox-")
-		return tmp, func() { os.RemoveAll(tmp) }, err
-	case reset:
-		if err := os.RemoveAll(dir); err != nil {
-			return "", nil, err
-		}
-	}
-	return dir, func() {}, os.MkdirAll(dir, 0o750)
 }

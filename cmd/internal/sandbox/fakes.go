@@ -44,6 +44,7 @@ var productionEnv = []string{
 	"HOTLINE_WECHAT_APP_ID", "HOTLINE_WECHAT_APP_SECRET", "HOTLINE_WECHAT_TOKEN", "HOTLINE_WECHAT_AES_KEY",
 	"HOTLINE_WECHAT_API_BASE", "HOTLINE_TELEGRAM_TOKEN", "HOTLINE_TELEGRAM_API_ENDPOINT",
 	"HOTLINE_TELEGRAM_WEBHOOK_URL", "HOTLINE_TELEGRAM_WEBHOOK_SECRET",
+	"HOTLINE_SURVEY_SECRET", "HOTLINE_PUBLIC_URL", // links signed or addressed for production must not come from here
 }
 
 // CheckEnv refuses to run the sandbox when any production setting is set

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"sync"
 	"time"
@@ -178,7 +179,12 @@ func (s *Sandbox) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // decode reads a request body of at most maxBody bytes into v, strictly.
+// Only the page's own JSON requests are taken: another site's form or
+// text/plain POST (which a browser sends without asking) is refused.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		return refuse(http.StatusUnsupportedMediaType, "请求格式不对", "the sandbox takes application/json only")
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
