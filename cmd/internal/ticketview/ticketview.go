@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hotline-desk/hotline/bot"
+	"github.com/hotline-desk/hotline/bot/report"
 	"github.com/hotline-desk/hotline/bot/sla"
 	"github.com/hotline-desk/hotline/cmd/internal/table"
 	"github.com/hotline-desk/hotline/conversation"
@@ -44,7 +45,7 @@ func Form(w io.Writer, t *bot.Ticket, events []bot.Event, loc *time.Location) {
 	if t.StaffNumber != "" {
 		staff = t.StaffName + "（工号 " + t.StaffNumber + "）"
 	}
-	fmt.Fprintf(w, "服务人员：%s  处理方式：%s\n", staff, dash(handlingName(t.Handling)))
+	fmt.Fprintf(w, "服务人员：%s  处理方式：%s\n", staff, dash(report.HandlingLabel(t.Handling)))
 	fmt.Fprintf(w, "问题描述：%s\n解决情况：%s\n", t.Description, dash(t.Resolution))
 	fmt.Fprintln(w, "\n服务记录：")
 	for _, e := range events {
@@ -66,18 +67,6 @@ func ruleName(r string) string {
 		return "非服务时间紧急受理"
 	}
 	return r
-}
-
-func handlingName(h string) string {
-	switch h {
-	case "phone":
-		return "电话"
-	case "remote":
-		return "远程"
-	case "onsite":
-		return "上门"
-	}
-	return h
 }
 
 // JSON is a ticket as ticket show --json and ticket list --json
