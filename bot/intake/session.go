@@ -42,6 +42,10 @@ type SessionStore interface {
 	// Abort forgets the claim of a step that failed, so that a retry
 	// handles the message, and releases the lock.
 	Abort(ctx context.Context, step LockedStep) error
+	// Hold keeps the step's lock and claim while it runs, until release:
+	// a step that dies (a crash) loses them soon, and a retry of its
+	// message takes it again.
+	Hold(ctx context.Context, step LockedStep) (release func())
 }
 
 // ErrLockLost is Finish's answer to a step that took longer than the

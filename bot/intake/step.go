@@ -112,6 +112,8 @@ func (d *Desk) processLockedOnce(ctx context.Context, in bot.Inbound, st *step) 
 	if lock.Handled {
 		return lock.Replies, nil
 	}
+	release := d.sessions.Hold(ctx, lock)
+	defer release()
 	if !sameSession(st.snap, lock.Snapshot) {
 		st, err = d.decide(ctx, in, lock.Snapshot)
 	}

@@ -54,6 +54,7 @@ func (s *sessions) Finish(ctx context.Context, step LockedStep, next conversatio
 }
 
 func (s *sessions) Abort(ctx context.Context, step LockedStep) error { s.aborts++; return nil }
+func (s *sessions) Hold(context.Context, LockedStep) func()          { return func() {} }
 
 // taker claims every text and counts how often it was asked.
 type taker struct {

@@ -8,6 +8,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -19,6 +20,7 @@ import (
 type Redis struct {
 	*redis.Client
 	embedded *miniredis.Miniredis
+	stopTTL  func() // stops the embedded server's clock
 	pipe     *pipeliner
 }
 
@@ -63,7 +65,35 @@ func OpenEmbedded(ctx context.Context) (*Redis, error) {
 		m.Close()
 		return nil, fmt.Errorf("embedded redis: %w", err)
 	}
-	return &Redis{Client: rdb, embedded: m, pipe: newPipeliner(rdb)}, nil
+	return &Redis{Client: rdb, embedded: m, stopTTL: runTTLs(m), pipe: newPipeliner(rdb)}, nil
+}
+
+// ttlTick is how often the embedded server's keys age.
+const ttlTick = 50 * time.Millisecond
+
+// runTTLs makes the embedded server's TTLs run out in real time: miniredis
+// ages keys only when told (FastForward), so without this no lock, claim,
+// session or recorded reply would ever expire, and a long-running trial
+// would keep every message's replies for good.
+func runTTLs(m *miniredis.Miniredis) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(ttlTick)
+		defer t.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				m.FastForward(now.Sub(last))
+				last = now
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); <-stopped }) }
 }
 
 func pingRedis(ctx context.Context, rdb *redis.Client) error {
@@ -82,6 +112,7 @@ func (r *Redis) Close() error {
 	r.pipe.close()
 	err := r.Client.Close()
 	if r.embedded != nil {
+		r.stopTTL()
 		r.embedded.Close()
 	}
 	return err

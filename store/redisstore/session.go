@@ -28,13 +28,17 @@ type Sessions struct {
 	// message rebuilds the session from the database. The dialogue's own
 	// 30-minute idle rule is conversation.IdleTimeout.
 	SessionTTL time.Duration
-	// ClaimTTL bounds how long a claimed message may take before a retry
-	// may handle it again (a replica that died mid-way).
+	// ClaimTTL bounds how long a claim outlives its step; a retry takes a
+	// message over as soon as its claimer's lock is gone (it died mid-way),
+	// and Hold renews both while the step runs.
 	ClaimTTL time.Duration
 	// RepliesTTL is how long a handled message's replies are kept for
 	// retries; WeChat retries within about 15 seconds.
 	RepliesTTL time.Duration
-	// LockTTL bounds how long a customer's lock outlives a dead holder.
+	// LockTTL bounds how long a customer's lock outlives a dead holder: a
+	// live one renews it (Hold), so it can be short, and WeChat's retries
+	// (about 5, 10 and 15 seconds after the first try) find a step lost
+	// in a crash and take it again.
 	LockTTL time.Duration
 	// Poll is how often a waiter looks again.
 	Poll time.Duration
@@ -45,7 +49,7 @@ var _ intake.SessionStore = (*Sessions)(nil)
 // NewSessions uses rdb with keys built by keys.
 func NewSessions(rdb *Redis, keys Keys) *Sessions {
 	return &Sessions{rdb: rdb, keys: keys, near: newNearCache(100_000), SessionTTL: 7 * 24 * time.Hour, ClaimTTL: 30 * time.Second,
-		RepliesTTL: time.Hour, LockTTL: 15 * time.Second, Poll: 10 * time.Millisecond}
+		RepliesTTL: time.Hour, LockTTL: 4 * time.Second, Poll: 10 * time.Millisecond}
 }
 
 // A session is stored as its version, a newline and its JSON. The version
@@ -53,12 +57,15 @@ func NewSessions(rdb *Redis, keys Keys) *Sessions {
 // that has meanwhile changed is refused (no ABA: a token never comes back).
 // A value without a newline is a session from before versions: version "".
 
-// commitScript saves a step taken without side effects. KEYS: the
-// message's inbound key, the session, the customer's lock. ARGV: the
-// version the step started from, the new value, the replies, the
-// session's and the replies' TTL in milliseconds.
+// commitScript saves a step taken without side effects. A message claimed
+// by a step with effects is busy: the locked path waits for it or takes
+// it over. KEYS: the message's inbound key, the session, the customer's
+// lock. ARGV: the version the step started from, the new value, the
+// replies, the session's and the replies' TTL in milliseconds, the
+// claims' prefix.
 var commitScript = redis.NewScript(versionOf + `
 local done = redis.call('GET', KEYS[1])
+if done and string.sub(done, 1, #ARGV[6]) == ARGV[6] then return {'busy'} end
 if done then return {'done', done} end
 if redis.call('EXISTS', KEYS[3]) == 1 then return {'busy'} end
 local cur = redis.call('GET', KEYS[2])
@@ -68,14 +75,29 @@ redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
 return {'ok'}`)
 
 // beginScript claims a message and locks its customer for a step with
-// side effects. KEYS: inbound key, lock, session. ARGV: lock token, lock
-// TTL, claim TTL (milliseconds), the claim's value.
+// side effects. A message claimed before is 'claimed' while its claimer
+// holds the customer's lock; once that lock is gone (the claimer died
+// mid-step) the message is taken over. KEYS: inbound key, lock, session.
+// ARGV: lock token, lock TTL, claim TTL (milliseconds), the claims'
+// prefix; a claim is the prefix and its claimer's lock token.
 var beginScript = redis.NewScript(`
 local done = redis.call('GET', KEYS[1])
-if done then return {'done', done} end
+if done then
+  if string.sub(done, 1, #ARGV[4]) ~= ARGV[4] then return {'done', done} end
+  if redis.call('GET', KEYS[2]) == string.sub(done, #ARGV[4] + 1) then return {'claimed'} end
+end
 if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'busy'} end
-redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[4] .. ARGV[1], 'PX', ARGV[3])
 return {'ok', redis.call('GET', KEYS[3]) or ''}`)
+
+// holdScript renews a step's lock and claim while they are still its own.
+// KEYS: inbound key, lock. ARGV: lock token, the claim, lock TTL, claim
+// TTL (milliseconds).
+var holdScript = redis.NewScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return 1`)
 
 // finishScript saves a locked step and releases the lock if it is still
 // ours. The session must still be the version the step started from: while
@@ -109,7 +131,8 @@ local function version(v)
   return string.sub(v, 1, i - 1)
 end`
 
-// claimed is the value of an inbound key while its message is handled.
+// claimed begins the value of an inbound key while its message is
+// handled; the claimer's lock token follows.
 const claimed = "…"
 
 // Session implements intake.SessionStore. It reads Redis, never the copy
@@ -158,7 +181,7 @@ func (s *Sessions) Commit(ctx context.Context, key string, prev intake.SessionSn
 	}
 	skey := s.keys.Session(prev.Channel, prev.OpenID)
 	res, err := s.rdb.runScript(ctx, commitScript, []string{s.keys.Inbound(key), skey, s.keys.Lock(prev.Channel, prev.OpenID)},
-		prev.Version, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds()).StringSlice()
+		prev.Version, v, data, s.SessionTTL.Milliseconds(), s.RepliesTTL.Milliseconds(), claimed).StringSlice()
 	if err != nil {
 		s.near.drop(skey)
 		return intake.CommitResult{}, err
@@ -168,8 +191,8 @@ func (s *Sessions) Commit(ctx context.Context, key string, prev intake.SessionSn
 		s.near.put(skey, v)
 		return intake.CommitResult{Outcome: intake.Committed}, nil
 	case "done":
-		replies, err := s.replies(ctx, key, res[1])
-		return intake.CommitResult{Outcome: intake.Handled, Replies: replies}, err
+		rs, err := decodeReplies(res[1])
+		return intake.CommitResult{Outcome: intake.Handled, Replies: rs}, err
 	case "stale":
 		s.near.put(skey, res[1])
 		cur, err := decodeSession(prev.Channel, prev.OpenID, res[1])
@@ -197,9 +220,11 @@ func (s *Sessions) Begin(ctx context.Context, key, channel, openID string) (inta
 			return step, err
 		case "done":
 			step.Handled = true
-			step.Replies, err = s.replies(ctx, key, res[1])
+			step.Replies, err = decodeReplies(res[1])
 			return step, err
 		}
+		// busy, or claimed by a live step: wait for it (its replies, or
+		// the lock its claimer leaves when it dies)
 		if err := s.wait(ctx); err != nil {
 			return step, fmt.Errorf("customer busy: %w", err)
 		}
@@ -231,27 +256,35 @@ func (s *Sessions) Finish(ctx context.Context, step intake.LockedStep, next conv
 func (s *Sessions) Abort(ctx context.Context, step intake.LockedStep) error {
 	snap := step.Snapshot
 	return s.rdb.runScript(ctx, abortScript, []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID)},
-		step.Token, claimed).Err()
+		step.Token, claimed+step.Token).Err()
 }
 
-// replies decodes a message's recorded replies; while its first copy is
-// still being handled (the claim) it waits for them. A claim that vanished
-// (the handler failed and released it) yields no replies: the failed copy
-// already answered with an apology.
-func (s *Sessions) replies(ctx context.Context, key, data string) ([]bot.Reply, error) {
-	for data == claimed {
-		if err := s.wait(ctx); err != nil {
-			return nil, err
+// Hold implements intake.SessionStore: while the step runs, its lock and
+// claim are renewed every third of the lock's TTL, so a slow step keeps
+// them and a dead one loses them within the TTL.
+func (s *Sessions) Hold(ctx context.Context, step intake.LockedStep) (release func()) {
+	snap := step.Snapshot
+	keys := []string{s.keys.Inbound(step.Key), s.keys.Lock(snap.Channel, snap.OpenID)}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(max(s.LockTTL/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s.rdb.runScript(ctx, holdScript, keys, step.Token, claimed+step.Token, s.LockTTL.Milliseconds(), s.ClaimTTL.Milliseconds())
+			}
 		}
-		var err error
-		data, err = s.rdb.Get(ctx, s.keys.Inbound(key)).Result()
-		if errors.Is(err, redis.Nil) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// decodeReplies decodes a message's recorded replies.
+func decodeReplies(data string) ([]bot.Reply, error) {
 	var replies []bot.Reply
 	return replies, json.Unmarshal([]byte(data), &replies)
 }

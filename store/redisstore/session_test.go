@@ -301,3 +301,69 @@ func TestFinishAfterTheLockRanOut(t *testing.T) {
 		s.Abort(ctx, newer)
 	})
 }
+
+// A step whose claimer died mid-way (kill -9 between claiming a message and
+// finishing it) is taken over by a retry of the message as soon as the
+// dead claimer's lock runs out, well within WeChat's retries; a live
+// claimer holds its lock and claim (Hold) for as long as its step runs, and
+// its retries wait for its replies.
+func TestRetryTakesOverADeadClaim(t *testing.T) {
+	eachRedis(t, func(t *testing.T, rdb *redisstore.Redis, keys redisstore.Keys) {
+		ctx := context.Background()
+		s := redisstore.NewSessions(rdb, keys)
+		s.Poll, s.LockTTL = time.Millisecond, 300*time.Millisecond
+		if _, err := s.Begin(ctx, "m1", "wechat", "o1"); err != nil { // then it dies: no Hold, no Finish
+			t.Fatal(err)
+		}
+		start := time.Now()
+		retry, err := s.Begin(ctx, "m1", "wechat", "o1")
+		if err != nil || retry.Handled {
+			t.Fatalf("the retry of a dead step: %+v, %v", retry, err)
+		}
+		if waited := time.Since(start); waited > 2*time.Second {
+			t.Fatalf("the retry waited %v for the dead claim", waited)
+		}
+		release := s.Hold(ctx, retry)
+		copied := make(chan intake.LockedStep)
+		go func() {
+			c, err := s.Begin(ctx, "m1", "wechat", "o1")
+			if err != nil {
+				t.Error(err)
+			}
+			copied <- c
+		}()
+		time.Sleep(4 * s.LockTTL) // a slow step, alive: its lock is renewed, the copy waits
+		select {
+		case c := <-copied:
+			t.Fatalf("a copy took over a live step: %+v", c)
+		default:
+		}
+		if err := s.Finish(ctx, retry, stateOf(2), reply("工单已受理")); err != nil {
+			t.Fatal(err)
+		}
+		release()
+		if c := <-copied; !c.Handled || len(c.Replies) != 1 || c.Replies[0].Text != "工单已受理" {
+			t.Fatalf("the copy of the live step: %+v", c)
+		}
+	})
+}
+
+// The embedded server's keys expire in real time, as Redis's do: without
+// it, no lock, claim or recorded reply would ever run out in a trial.
+func TestEmbeddedKeysExpire(t *testing.T) {
+	rdb, err := redisstore.OpenEmbedded(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	ctx := context.Background()
+	if err := rdb.Set(ctx, "k", "v", 100*time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if n, _ := rdb.Exists(ctx, "k").Result(); n == 0 {
+			return
+		}
+	}
+	t.Fatal("a key with a 100 ms TTL outlived 2 s")
+}
