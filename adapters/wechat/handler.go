@@ -36,6 +36,7 @@ type Handler struct {
 	out   bot.CustomerMessenger
 	log   *slog.Logger
 	tasks sync.WaitGroup // bot calls and pushes outliving their request
+	lines lines          // each customer's answers, in the order the bot gave them
 }
 
 // NewHandler returns the callback handler. Replies that miss the passive
@@ -192,6 +193,7 @@ func (h *Handler) dispatch(reqCtx context.Context, in bot.Inbound) (bot.Reply, b
 	select {
 	case o := <-results:
 		if r, ok := passiveReply(o); ok && time.Since(start) < h.cfg.ReplyBudget {
+			o.turn.over() // answered in the response: the next answer may go
 			return r, true
 		}
 		h.pushLater(reqCtx, in, o)
@@ -212,7 +214,7 @@ func (h *Handler) handle(reqCtx context.Context, in bot.Inbound) (o outcome) {
 		}
 	}()
 	replies, err := h.bot.HandleInbound(ctx, in)
-	return outcome{replies: replies, err: err}
+	return outcome{replies: replies, err: err, turn: h.lines.take(in.From)}
 }
 
 // pushLater pushes o in the background.
@@ -230,6 +232,8 @@ func (h *Handler) push(reqCtx context.Context, in bot.Inbound, o outcome) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(reqCtx), h.cfg.HandleTimeout)
 	defer cancel()
+	defer o.turn.over()
+	o.turn.wait(ctx.Done()) // the customer's earlier answers go first
 	for i, r := range o.replies {
 		if !pushable(r) {
 			continue

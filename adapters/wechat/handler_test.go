@@ -591,3 +591,45 @@ func TestControlCharacterDropped(t *testing.T) {
 		}
 	}
 }
+
+// orderMessenger records pushes in the order they reach it; the push of
+// slow takes a while, as a push to a slow WeChat API does.
+type orderMessenger struct {
+	slow string
+	mu   sync.Mutex
+	got  []string
+}
+
+func (m *orderMessenger) Notify(_ context.Context, _ string, n bot.Notice) error {
+	if n.Reply.Text == m.slow {
+		time.Sleep(200 * time.Millisecond)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.got = append(m.got, n.Reply.Text)
+	return nil
+}
+
+// A customer who sends two messages quickly gets the answers in the order
+// the bot gave them, even when the first answer's push is the slower one
+// (issue 13, item 9: one goroutine per push, no order per customer).
+func TestPushesKeepTheCustomersOrder(t *testing.T) {
+	menu := &bot.Menu{Head: "请选择", Items: []bot.MenuItem{{ID: "a", Content: "甲"}}}
+	answered := make(chan struct{}, 2)
+	b := &fakeBot{reply: func(_ context.Context, in bot.Inbound) ([]bot.Reply, error) {
+		defer func() { answered <- struct{}{} }()
+		return []bot.Reply{{Text: "答" + in.Text, Menu: menu}}, nil // a menu: always pushed
+	}}
+	out := &orderMessenger{slow: "答一"}
+	h := newTestHandler(t, testConfig(), b, out)
+	wantSuccess(t, serve(h, http.MethodPost, signedQuery(testNow), textXML("200001", "一")))
+	<-answered
+	wantSuccess(t, serve(h, http.MethodPost, signedQuery(testNow), textXML("200002", "二")))
+	<-answered
+	drain(t, h)
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if len(out.got) != 2 || out.got[0] != "答一" || out.got[1] != "答二" {
+		t.Fatalf("pushed in the order %q", out.got)
+	}
+}

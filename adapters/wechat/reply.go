@@ -17,6 +17,7 @@ const maxPassiveText = 2048
 type outcome struct {
 	replies []bot.Reply
 	err     error
+	turn    *turn // its place in the customer's line of answers; nil for none
 }
 
 // passiveReply returns the reply to send in the HTTP response, if the
