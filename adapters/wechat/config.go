@@ -48,6 +48,7 @@ type Config struct {
 	MaxBody         int64         // callback body cap in bytes; default 64 KiB
 	HandleTimeout   time.Duration // how long the bot may take on one message, and then its pushes; default 60s
 	ReplyBudget     time.Duration // how long a callback waits for a passive reply; default 3s, under 5s
+	PushBackoff     time.Duration // the first wait before a push WeChat was too busy for is tried again; default 500ms
 }
 
 // TemplateConfig is one template message configured in the account.
@@ -82,6 +83,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.HandleTimeout <= 0 {
 		cfg.HandleTimeout = 60 * time.Second
+	}
+	if cfg.PushBackoff <= 0 {
+		cfg.PushBackoff = 500 * time.Millisecond
 	}
 	if cfg.ReplyBudget <= 0 {
 		cfg.ReplyBudget = 3 * time.Second

@@ -19,6 +19,7 @@ const (
 	CodeTemplateRefused = 43101 // the customer refused the template
 	CodeWindowClosed    = 45015 // outside the 48-hour customer-service window
 	CodeReplyQuota      = 45047 // customer-service sends to this customer used up
+	CodeSystemBusy      = -1    // 系统繁忙: not sent; WeChat asks for a retry
 )
 
 // APIError is an error code answered by the WeChat API.

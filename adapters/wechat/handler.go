@@ -238,12 +238,38 @@ func (h *Handler) push(reqCtx context.Context, in bot.Inbound, o outcome) {
 		if !pushable(r) {
 			continue
 		}
-		if err := h.out.Notify(ctx, in.From, bot.Notice{Reply: r, Template: r.Fallback}); err != nil {
+		if err := h.notify(ctx, in.From, bot.Notice{Reply: r, Template: r.Fallback}); err != nil {
 			h.log.Warn("wechat callback: push failed",
 				slog.String("kind", string(in.Kind)), slog.Int("reply", i+1), slog.Int("of", len(o.replies)),
 				slog.Any("err", err))
 			return
 		}
+	}
+}
+
+// pushTries is how often a push WeChat was too busy for is tried.
+const pushTries = 5
+
+// notify pushes n, and tries again with growing waits (within the push's
+// deadline) while WeChat answers 系统繁忙 (-1): it sent nothing, so the
+// customer cannot get the message twice. Other failures are final here: a
+// refusal would come again, and after a network error the message may
+// have gone.
+func (h *Handler) notify(ctx context.Context, to string, n bot.Notice) error {
+	wait := h.cfg.PushBackoff
+	for try := 1; ; try++ {
+		err := h.out.Notify(ctx, to, n)
+		if err == nil || ErrorCode(err) != CodeSystemBusy || try == pushTries {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		wait *= 2
 	}
 }
 

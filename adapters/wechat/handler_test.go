@@ -633,3 +633,55 @@ func TestPushesKeepTheCustomersOrder(t *testing.T) {
 		t.Fatalf("pushed in the order %q", out.got)
 	}
 }
+
+// flakyMessenger answers the first pushes with errors, then takes them.
+type flakyMessenger struct {
+	mu    sync.Mutex
+	errs  []error
+	tries int
+	got   []string
+}
+
+func (m *flakyMessenger) Notify(_ context.Context, _ string, n bot.Notice) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.tries++
+	if len(m.errs) > 0 {
+		err := m.errs[0]
+		m.errs = m.errs[1:]
+		return err
+	}
+	m.got = append(m.got, n.Reply.Text)
+	return nil
+}
+
+// A push WeChat was too busy for (系统繁忙, -1: nothing was sent) is tried
+// again until it goes, so the customer sees the question the dialogue
+// asked (issue 13, item 10); a refusal that would come again (the customer
+// unfollowed) is not.
+func TestBusyPushIsTriedAgain(t *testing.T) {
+	menu := &bot.Menu{Head: "请选择", Items: []bot.MenuItem{{ID: "a", Content: "甲"}}}
+	for _, c := range []struct {
+		name  string
+		errs  []error
+		tries int
+		sent  int
+	}{
+		{"busy twice", []error{&APIError{Code: CodeSystemBusy}, &APIError{Code: CodeSystemBusy}}, 3, 1},
+		{"unfollowed", []error{&APIError{Code: CodeUnsubscribed}}, 1, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := &flakyMessenger{errs: c.errs}
+			cfg := testConfig()
+			cfg.PushBackoff = 10 * time.Millisecond
+			h := newTestHandler(t, cfg, replying(bot.Reply{Text: "严重程度？", Menu: menu}), out)
+			wantSuccess(t, serve(h, http.MethodPost, signedQuery(testNow), textXML("300001", "报修")))
+			drain(t, h)
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			if out.tries != c.tries || len(out.got) != c.sent {
+				t.Fatalf("%d tries, %d sent; want %d and %d", out.tries, len(out.got), c.tries, c.sent)
+			}
+		})
+	}
+}
