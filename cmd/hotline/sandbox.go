@@ -46,7 +46,11 @@ func runSandbox(ctx context.Context, env *cliEnv, args []string) error {
 	cfg.WeChat = WeChatConfig{AppID: sandbox.AppID, AppSecret: sandbox.AppSecret, Token: sandbox.Token, APIBase: fakes.WeChat.URL}
 	cfg.Telegram = TelegramConfig{Token: sandbox.BotToken, APIEndpoint: fakes.Telegram.Endpoint()}
 	cfg.Survey.PublicURL = base
-	settings, err := policyfile.Parse(sandbox.Policy(clock.Now()), "", cfg.Location, log)
+	demo, err := sandbox.Policy(clock.Now())
+	if err != nil {
+		return err
+	}
+	settings, err := policyfile.Parse(demo, "", cfg.Location, log)
 	if err != nil {
 		return err
 	}

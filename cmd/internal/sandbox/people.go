@@ -88,7 +88,7 @@ var demoTemplate = template.Must(template.New("demo.yaml").Option("missingkey=er
 // service periods are set around now (in Asia/Shanghai): one ends in 40
 // days, so its renewal notice comes within the demo; the others run half
 // a year either side.
-func Policy(now time.Time) []byte {
+func Policy(now time.Time) ([]byte, error) {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		loc = time.FixedZone("CST", 8*3600) // no zone database: China has had no DST since 1991
@@ -103,7 +103,7 @@ func Policy(now time.Time) []byte {
 		"RenewalStart": day(renewalEnd.AddDate(-1, 0, 1)), "RenewalEnd": day(renewalEnd),
 	})
 	if err != nil {
-		panic("sandbox: demo policy: " + err.Error()) // the template is embedded and tested
+		return nil, fmt.Errorf("sandbox: the demo policy: %w", err)
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }

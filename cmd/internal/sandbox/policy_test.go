@@ -17,9 +17,13 @@ import (
 
 func parseDemo(t *testing.T, now time.Time) *policyfile.Settings {
 	t.Helper()
-	s, err := policyfile.Parse(Policy(now), "", shanghai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	data, err := Policy(now)
 	if err != nil {
-		t.Fatalf("the demo policy at %v does not parse: %v\n%s", now, err, Policy(now))
+		t.Fatal(err)
+	}
+	s, err := policyfile.Parse(data, "", shanghai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("the demo policy at %v does not parse: %v\n%s", now, err, data)
 	}
 	return s
 }
